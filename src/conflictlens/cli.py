@@ -1,0 +1,412 @@
+"""The command line: a thin layer over the Python API (parsing arguments, printing, exit codes)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import os
+import sys
+from collections.abc import Iterator, Sequence
+from enum import Enum
+from importlib import resources
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from . import __version__
+from .errors import ConflictlensError
+from .records import Event, Extraction, Problem
+
+app = typer.Typer(
+    name="conflictlens",
+    help="Turn conflict news reports into geocoded, source-attributed events.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+gazetteer_app = typer.Typer(help="Manage the GeoNames gazetteer index.", no_args_is_help=True)
+app.add_typer(gazetteer_app, name="gazetteer")
+
+console = Console()
+err_console = Console(stderr=True)
+
+DEFAULT_DB = "conflictlens.sqlite"
+DbOption = Annotated[
+    str, typer.Option("--db", envvar="CONFLICTLENS_DB", help="Store: a SQLite file path (created if missing).")
+]
+
+
+class OutputFormat(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+    geojson = "geojson"
+
+
+class ExportFormat(str, Enum):
+    json = "json"
+    jsonl = "jsonl"
+    csv = "csv"
+    geojson = "geojson"
+    parquet = "parquet"
+
+
+def _parse_date_option(value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise typer.BadParameter(f"{value!r} is not a date; use YYYY-MM-DD") from exc
+
+
+def _fail(exc: ConflictlensError) -> typer.Exit:
+    err_console.print(f"[bold red]error:[/] {exc}")
+    return typer.Exit(code=2)
+
+
+@app.callback()
+def _main(
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log what each stage does.")] = False,
+    version: Annotated[bool, typer.Option("--version", help="Print the version and exit.")] = False,
+) -> None:
+    """conflictlens: conflict news reports in, events out."""
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    if version:
+        console.print(__version__)
+        raise typer.Exit()
+
+
+def _progress(total: int | None) -> Progress:
+    return Progress(
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=True,
+        disable=total is not None and total <= 1,
+    )
+
+
+def _count_inputs(paths: Sequence[str]) -> int | None:
+    """How many documents the inputs hold, when that is cheap to know (files, not stdin)."""
+    total = 0
+    for raw in paths:
+        if raw == "-":
+            return None
+        path = Path(raw)
+        if path.is_dir():
+            total += sum(1 for p in path.rglob("*") if p.is_file())
+        elif path.suffix == ".jsonl" and path.is_file():
+            with path.open("rb") as fh:
+                total += sum(1 for line in fh if line.strip())
+        else:
+            total += 1
+    return total
+
+
+def _with_progress(items: Iterator[Extraction], total: int | None, label: str) -> Iterator[Extraction]:
+    with _progress(total) as progress:
+        task = progress.add_task(label, total=total)
+        for item in items:
+            yield item
+            progress.advance(task)
+
+
+def _report_problems(problems: Sequence[Problem]) -> None:
+    for problem in problems:
+        colour = "red" if problem.fatal else "yellow"
+        err_console.print(f"[{colour}]{problem.origin}[/]: {problem.reason}")
+
+
+@app.command()
+def extract(
+    paths: Annotated[list[str], typer.Argument(help="Files, directories, JSON Lines files, or - for stdin.")],
+    published: Annotated[str | None, typer.Option(help="Publication date (YYYY-MM-DD) for every document.")] = None,
+    source: Annotated[str | None, typer.Option(help="Outlet name for every document.")] = None,
+    fmt: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")] = OutputFormat.table,
+) -> None:
+    """Extract events from reports and print them (nothing is stored)."""
+    from .export import write_events
+    from .runner import RunSummary, extract_paths
+
+    summary = RunSummary()
+    try:
+        results = list(_with_progress(
+            extract_paths(paths, published=_parse_date_option(published), source=source, summary=summary),
+            _count_inputs(paths), "extracting",
+        ))
+    except ConflictlensError as exc:
+        raise _fail(exc) from exc
+    events = [e for r in results for e in r.events]
+    if fmt is OutputFormat.table:
+        for result in results:
+            _print_extraction(result)
+    elif fmt is OutputFormat.json:
+        from .records import to_dict
+
+        console.print_json(json.dumps([to_dict(r) for r in results], ensure_ascii=False))
+    else:
+        documents = {r.document.id: r.document for r in results}
+        write_events(events, fmt.value, sys.stdout, documents=documents)
+    _report_problems(summary.problems)
+    if summary.problems and not events:
+        raise typer.Exit(code=1)
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[str], typer.Argument(help="Files, directories, JSON Lines files, or - for stdin.")],
+    db: DbOption = DEFAULT_DB,
+    published: Annotated[str | None, typer.Option(help="Publication date (YYYY-MM-DD) for every document.")] = None,
+    source: Annotated[str | None, typer.Option(help="Outlet name for every document.")] = None,
+) -> None:
+    """Extract events from reports and store them (each document once, in one transaction)."""
+    from .runner import RunSummary, extract_paths
+    from .store import open_store
+
+    summary = RunSummary()
+    try:
+        with open_store(db) as store:
+            extractions = extract_paths(
+                paths, published=_parse_date_option(published), source=source, summary=summary,
+                skip=lambda d: store.has_document(d.id),
+            )
+            for extraction in _with_progress(extractions, _count_inputs(paths), "ingesting"):
+                if store.save(extraction):
+                    summary.stored += 1
+                else:
+                    summary.duplicates += 1
+    except ConflictlensError as exc:
+        raise _fail(exc) from exc
+    _report_problems(summary.problems)
+    console.print(
+        f"{summary.documents} documents read: {summary.stored} stored, {summary.duplicates} already stored, "
+        f"{summary.events} events, {len(summary.problems)} with problems -> {db}"
+    )
+
+
+def _event_filters(
+    since: str | None, until: str | None, country: str | None, admin1: str | None, event_type: str | None,
+    actor: str | None, text: str | None,
+) -> dict[str, object]:
+    return {
+        "since": _parse_date_option(since),
+        "until": _parse_date_option(until),
+        "country": country,
+        "admin1": admin1,
+        "event_type": event_type,
+        "actor": actor,
+        "text": text,
+    }
+
+
+SinceOption = Annotated[str | None, typer.Option(help="Only events on or after this date (YYYY-MM-DD).")]
+UntilOption = Annotated[str | None, typer.Option(help="Only events on or before this date (YYYY-MM-DD).")]
+CountryOption = Annotated[str | None, typer.Option(help="Only events in this country.")]
+Admin1Option = Annotated[str | None, typer.Option(help="Only events in this province / state (admin1).")]
+TypeOption = Annotated[str | None, typer.Option("--type", help="Only events of this ACLED event type.")]
+ActorOption = Annotated[str | None, typer.Option(help="Only events with an actor whose name contains this.")]
+TextOption = Annotated[str | None, typer.Option(help="Only events whose notes or location contain this.")]
+
+
+@app.command()
+def events(
+    db: DbOption = DEFAULT_DB,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    country: CountryOption = None,
+    admin1: Admin1Option = None,
+    event_type: TypeOption = None,
+    actor: ActorOption = None,
+    text: TextOption = None,
+    limit: Annotated[int, typer.Option(help="At most this many events.")] = 50,
+    fmt: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")] = OutputFormat.table,
+) -> None:
+    """List stored events, filtered."""
+    from .export import write_events
+    from .store import open_store
+
+    filters = _event_filters(since, until, country, admin1, event_type, actor, text)
+    try:
+        with open_store(_existing_db(db)) as store:
+            found = store.events(limit=limit, **filters)  # type: ignore[arg-type]
+            documents = {e.doc_id: store.document(e.doc_id) for e in found}
+    except ConflictlensError as exc:
+        raise _fail(exc) from exc
+    if fmt is OutputFormat.table:
+        console.print(_events_table(found, f"{len(found)} events"))
+    else:
+        write_events(found, fmt.value, sys.stdout, documents={k: v for k, v in documents.items() if v})
+
+
+def _existing_db(db: str) -> str:
+    if "://" not in db and db != ":memory:" and not Path(db).exists():
+        err_console.print(f"[bold red]error:[/] no store at {db}; create one with `conflictlens ingest PATH --db {db}`")
+        raise typer.Exit(code=2)
+    return db
+
+
+@app.command()
+def export(
+    fmt: Annotated[ExportFormat, typer.Option("--format", "-f", help="Export format.")],
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write (default: standard output; "
+                                                 "required for parquet).")] = None,
+    db: DbOption = DEFAULT_DB,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    country: CountryOption = None,
+    admin1: Admin1Option = None,
+    event_type: TypeOption = None,
+    actor: ActorOption = None,
+    text: TextOption = None,
+) -> None:
+    """Export stored events as JSON, JSON Lines, ACLED-column CSV, GeoJSON or Parquet."""
+    from .export import write_events
+    from .store import open_store
+
+    if fmt is ExportFormat.parquet and output is None:
+        raise typer.BadParameter("Parquet is binary: give a file with --output FILE.parquet")
+    filters = _event_filters(since, until, country, admin1, event_type, actor, text)
+    try:
+        with open_store(_existing_db(db)) as store:
+            found = store.events(**filters)  # type: ignore[arg-type]
+            documents = {d: store.document(d) for d in {e.doc_id for e in found}}
+        docs = {k: v for k, v in documents.items() if v}
+        if output is None:
+            write_events(found, fmt.value, sys.stdout, documents=docs)
+        else:
+            write_events(found, fmt.value, output, documents=docs)
+            err_console.print(f"{len(found)} events written to {output}")
+    except ConflictlensError as exc:
+        raise _fail(exc) from exc
+
+
+SAMPLE_NAME = "sample-report.txt"
+SAMPLE_PUBLISHED = dt.date(2025, 3, 4)
+
+
+def sample_report_path() -> Path:
+    """The bundled sample report (our own writing) that `conflictlens demo` extracts."""
+    return Path(str(resources.files("conflictlens") / "data" / SAMPLE_NAME))
+
+
+@app.command()
+def demo(
+    db: Annotated[str, typer.Option("--db", help="Store to write the sample's events into.")] = "conflictlens-demo.sqlite",
+) -> None:
+    """Extract the bundled sample report, store it in an embedded SQLite file and show its events and claims."""
+    from .runner import ingest_paths
+    from .store import open_store
+
+    sample = sample_report_path()
+    console.print(f"[bold]conflictlens demo[/]: extracting {sample.name} (published {SAMPLE_PUBLISHED})")
+    try:
+        with open_store(db) as store:
+            shown: list[Extraction] = []
+            summary = ingest_paths([sample], store, published=SAMPLE_PUBLISHED, on_document=shown.append)
+            if not shown:  # stored by an earlier demo run: show what the store holds
+                events_found = store.events(limit=100)
+                console.print(_events_table(events_found, f"{len(events_found)} events already stored in {db}"))
+            for extraction in shown:
+                _print_extraction(extraction)
+    except ConflictlensError as exc:
+        raise _fail(exc) from exc
+    _report_problems(summary.problems)
+    console.print(f"stored in {db}; try `conflictlens events --db {db}` or "
+                  f"`conflictlens export --db {db} --format csv`")
+
+
+def _print_extraction(result: Extraction) -> None:
+    doc = result.document
+    title = f"{doc.origin}" + (f" — {doc.outlet}" if doc.outlet else "")
+    if result.problem is not None:
+        console.print(f"[yellow]{title}[/]: {result.problem.reason}")
+        return
+    console.print(_events_table(list(result.events), f"{title}: {len(result.events)} events"))
+    claims = Table(title="Claims", show_lines=False)
+    for col in ("event", "kind", "stance", "claimant", "what", "evidence"):
+        claims.add_column(col, overflow="fold")
+    for event in result.events:
+        for claim in event.claims:
+            claims.add_row(event.id.rsplit("-", 1)[-1], *_claim_cells(claim))
+    for claim in result.claims:
+        claims.add_row("doc", *_claim_cells(claim))
+    if claims.row_count:
+        console.print(claims)
+
+
+def _claim_cells(claim) -> tuple[str, str, str, str, str]:  # type: ignore[no-untyped-def]
+    claimant = " / ".join(x for x in (claim.claimant_person, claim.claimant_org) if x) or "—"
+    what = ""
+    if claim.figure is not None:
+        f = claim.figure
+        what = f"{f.category.value} {f.low}{'' if f.high is None else '-' + str(f.high)} ({f.qualifier.value}, {f.side.value})"
+    span = claim.evidence.spans[0].text if claim.evidence.spans else ""
+    return claim.kind.value, claim.stance.value, claimant, what, f"“{span}”"
+
+
+def _events_table(found: Sequence[Event], title: str) -> Table:
+    table = Table(title=title, show_lines=True)
+    for col in ("#", "date", "type", "where", "actor 1 (unit)", "actor 2", "killed", "toll status"):
+        table.add_column(col, overflow="fold")
+    for event in found:
+        place = event.place
+        where = "—" if place is None else ", ".join(x for x in (place.name, place.admin2, place.admin1, place.country) if x) + f" (p{place.geo_precision})"
+        a1 = "—" if event.actor1 is None else event.actor1.name + (f" ({event.actor1.unit})" if event.actor1.unit else "")
+        table.add_row(
+            event.id.rsplit("-", 1)[-1],
+            event.time.event_date.isoformat() if event.time else "—",
+            f"{event.event_type}: {event.sub_event_type}",
+            where,
+            a1,
+            event.actor2.name if event.actor2 else "—",
+            str(event.toll.fatalities) if event.toll.fatalities_low is not None else "—",
+            event.toll.status.value,
+        )
+    return table
+
+
+@gazetteer_app.command("import")
+def gazetteer_import(
+    file: Annotated[Path, typer.Argument(help="A GeoNames dump: allCountries.zip, PK.zip, cities500.zip or a .txt.")],
+) -> None:
+    """Load a GeoNames dump into the gazetteer index, so more places resolve."""
+    from .gazetteer import import_geonames
+
+    try:
+        count = import_geonames(file)
+    except ConflictlensError as exc:
+        raise _fail(exc) from exc
+    console.print(f"{count} places imported from {file}")
+
+
+@app.command("eval")
+def eval_command(
+    suite: Annotated[str, typer.Argument(help="case2021, acled, acled2015, satp, muc4, wikievents, geoparsing or gtd.")],
+    data: Annotated[Path, typer.Option("--data", help="Folder of the suite's *.jsonl files.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    limit: Annotated[int | None, typer.Option(help="Score only the first N records.")] = None,
+    errors: Annotated[Path | None, typer.Option(help="Write each mismatch as JSON Lines to this file.")] = None,
+) -> None:
+    """Score the pipeline against a gold suite."""
+    from .evaluation import evaluate, render_table, report_json
+
+    try:
+        report = evaluate(suite, data, limit=limit, errors_path=errors)
+    except ConflictlensError as exc:
+        raise _fail(exc) from exc
+    if as_json:
+        typer.echo(report_json(report))
+    else:
+        console.print(render_table(report))
+
+
+def main() -> None:
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    app()

@@ -1,0 +1,512 @@
+"""The events stage: detect event mentions, type them, split an article into events, attach the rest.
+
+An *event* is one distinct action, place and day. The stage works sentence by sentence:
+
+1. a sentence whose words name an action of ACLED's taxonomy (the trigger lexicon below) is a candidate;
+   sentences that speak of history, of the future, of appeals or of accusations are not;
+2. the candidate takes the places, actors, figures, dates and durations found in its sentence by the earlier
+   stages; a candidate that only adds a toll ("they killed 68 soldiers") to the event of the sentence before
+   it in the same paragraph is folded into that event;
+3. candidates of the same event type, place and day merge; a place-less figure that restates the sum of
+   the events' figures ("over 130 soldiers were killed") is a document-level total claim, not an event;
+4. each event gets its actors (actor1 the perpetrator, actor2 the target), its toll with the weakest stance
+   of the claims behind it, UCDP's type of violence and a neutral one-line note.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+
+from . import taxonomy as tx
+from .records import (
+    Actor,
+    Category,
+    Claim,
+    ClaimKind,
+    Evidence,
+    Event,
+    EventTime,
+    Figure,
+    Place,
+    Side,
+    SideCounts,
+    Span,
+    Stance,
+    Toll,
+)
+
+# --- trigger lexicon ---------------------------------------------------------------------------------
+# (sub-event type, pattern) in priority order: the first pattern that matches a sentence types it.
+# Patterns are matched case-insensitively on the sentence text.
+_TRIGGERS: tuple[tuple[str, str], ...] = (
+    ("Chemical weapon", r"\b(?:chemical (?:weapon|attack|agent)s?|chlorine gas|sarin|mustard gas|toxic gas|nerve agent)"),
+    ("Suicide bomb", r"\bsuicide[- ](?:bomb\w*|attack\w*|blast|car bomb|vest|squad|unit|bomber)|\bfidayee?n?\b|self-immolat\w* bomb"),
+    ("Air/drone strike", r"\b(?:air ?strikes?|air[- ]raids?|drone (?:strike|attack)s?|airstrikes?|bombed from the air|warplanes?|fighter jets?|helicopter gunships?|aerial (?:bombardment|attack|strike)s?|drones? (?:struck|hit|targeted))"),
+    ("Shelling/artillery/missile attack", r"\b(?:shell(?:ing|ed|s)|artillery|mortars?|rockets?|missiles?|howitzer|cross-border fir\w+|bombard\w*|ceasefire violations?|shot down)\b"),
+    ("Remote explosive/landmine/IED", r"\b(?:ieds?|improvised explosive|landmines?|land mines?|roadside bombs?|car bombs?|bomb blasts?|(?:bomb|blast|explosion)s? (?:went off|exploded|ripped|tore|hit|struck|killed)|explo(?:sion|ded|sive device)s?|blasts?|detonat\w+|(?:planted|remote[- ]controlled) (?:bomb|device)s?|pressure cooker bomb|bombings?)\b"),
+    ("Grenade", r"\bgrenades?\b"),
+    ("Sexual violence", r"\b(?:rap(?:e|ed|ing)|gang-?raped?|sexual(?:ly)? (?:assault\w*|violence|abuse\w*|harass\w*)|molest\w*)\b"),
+    ("Abduction/forced disappearance", r"\b(?:abduct\w*|kidnap\w*|taken hostage|held hostage|hostages?|forced(?:ly)? disappear\w*|went missing after being (?:picked|taken)|picked up by)\b"),
+    ("Excessive force against protesters", r"\b(?:(?:police|forces|troops|soldiers)\b[^.]{0,60}\b(?:killed|shot dead|opened fire on)\b[^.]{0,40}\b(?:protesters|demonstrators|marchers)|(?:protesters|demonstrators)\b[^.]{0,40}\b(?:were|was) (?:killed|shot dead) by (?:police|security forces|troops))"),
+    ("Protest with intervention", r"\b(?:protest\w*|demonstrat\w*|rall\w+|march\w*|sit-?in|picket\w*|strike)\b[^.]{0,160}\b(?:dispers\w+|tear ?gas|baton|lathi|arrested|detained|water cannons?|rubber bullets|broke up|prevented|stopped by)|\b(?:dispers\w+|tear ?gas|water cannons?|baton[- ]charged?)\b[^.]{0,160}\b(?:protest\w*|demonstrat\w*|rall\w+|march\w*|crowd)"),
+    ("Violent demonstration", r"\b(?:riot\w*|rioters|(?:protest\w*|demonstrat\w*)\b[^.]{0,120}\b(?:pelted|hurled stones|threw stones|stone-?pelting|torched|set (?:ablaze|on fire)|vandali[sz]\w*|clashed|turned violent|blocked)|stone-?pelting)\b"),
+    ("Mob violence", r"\b(?:mob|lynch\w*|vigilante\w*|angry (?:crowd|villagers|residents)|beaten to death by (?:a )?(?:crowd|villagers|residents))\b"),
+    ("Peaceful protest", r"\b(?:protest\w*|demonstrat(?:ion|ions|ed|ors|ing)|rall(?:y|ies|ied)|march(?:ed|es)?\b|sit-?ins?|picket\w*|hunger strike|vigil|gathered to (?:demand|denounce|condemn|call)|staged (?:a )?(?:strike|walkout)|boycott\w*|petition\w*)"),
+    ("Government regains territory", r"\b(?:(?:army|troops|forces|military|government)\b[^.]{0,80}\b(?:recaptured|retook|regained (?:control|territory)|liberated|reclaimed|recovered control))"),
+    ("Non-state actor overtakes territory", r"\b(?:(?:militants|rebels|insurgents|fighters|taliban|militia\w*|group)\b[^.]{0,80}\b(?:captured|seized|overran|took control of|took over|stormed and held|recaptured|retook)\b[^.]{0,40}\b(?:town|village|city|district|base|territory|area|positions?|villages|towns|hill))"),
+    ("Armed clash", r"\b(?:clash\w*|gun ?fights?|fire ?fights?|exchange[sd]? (?:of )?fire|encounters?|firing|fighting|fought|battle[sd]?|skirmish\w*|ambush\w*|engag(?:ed|ement)|offensives?|assaults?|attack\w*|raid\w*|stormed|opened fire|shot (?:at|dead)|gunned down|killed|killing|kills|dead|died|martyr\w*|checkpoints?|roadblocks?|besieged|siege|offensive)\b"),
+    ("Arrests", r"\b(?:arrest\w*|detain\w*|apprehend\w*|taken into custody|custod\w+|nabbed|held by police)\b"),
+    ("Looting/property destruction", r"\b(?:loot\w*|set (?:on )?fire|set ablaze|torch\w*|burn(?:ed|t|ing) (?:down )?(?:the )?(?:houses?|homes?|vehicles?|shops?|schools?|buildings?|trucks?|buses|cars?)|vandali[sz]\w*|ransack\w*|destroy\w*|demolish\w*|damag\w+ (?:property|houses?|homes|vehicles|a school|a church|a mosque)|blew up|plunder\w*|arson|razed)\b"),
+    ("Disrupted weapons use", r"\b(?:defus\w+|(?:seized|recovered|found|confiscated|unearthed) (?:a )?(?:cache|haul|quantity|large quantity|weapons?|arms|explosives?|ammunition|ieds?|bombs?|grenades?|rifles?)|bomb disposal|intercepted (?:a )?(?:missile|drone|rocket)s?|foiled)\b"),
+    ("Agreement", r"\b(?:peace (?:deal|agreement|accord|talks)|ceasefire (?:agreement|deal)|signed (?:an? )?(?:agreement|accord|deal|truce)|agreed (?:to|on) (?:a )?(?:ceasefire|truce|exchange|release)|prisoner exchange|truce)\b"),
+    ("Change to group/activity", r"\b(?:surrender\w*|defect\w*|laid down (?:their|his) arms|joined the (?:group|militants|rebels)|announced? (?:the )?(?:formation|merger|dissolution|split)|new (?:leader|chief|commander)|appointed (?:as )?(?:leader|chief)|curfew|lockdown|banned|declared (?:a )?(?:state of emergency|curfew)|recruit\w*|training camp)\b"),
+    ("Headquarters or base established", r"\b(?:(?:set up|established|opened) (?:a |an |new )?(?:base|headquarters|camp|outpost|office)s?)\b"),
+    ("Non-violent transfer of territory", r"\b(?:handed over (?:control|the town|territory)|withdr(?:ew|awn) from|pulled out of|took over (?:without|peacefully))\b"),
+)
+TRIGGERS: tuple[tuple[str, re.Pattern[str]], ...] = tuple((sub, re.compile(p, re.IGNORECASE)) for sub, p in _TRIGGERS)
+
+# A sentence that is about the future, an appeal, a warning or a threat reports no event.
+NOT_AN_EVENT_RE = re.compile(
+    r"\b(?:will|would|shall|could|might|may|plan(?:s|ned)? to|threaten\w* to|vow\w* to|pledg\w*|appeal\w*|"
+    r"urg(?:ed|es)|called (?:on|for)|warn\w*|anniversary|videos?|footage|policy|intends? to|aim(?:s|ed)? to|"
+    r"in order to|prepar\w+)\b",
+    re.IGNORECASE,
+)
+# Words of a sentence that makes a killing into an armed clash rather than violence against civilians.
+ARMED_TARGET_RE = re.compile(
+    r"\b(?:soldiers?|troops|army|military|security (?:forces|personnel)|police\w*|personnel|camp|checkpoints?|"
+    r"post|base|convoy|patrol|jawans|paramilitar\w+|levies|forces|militants?|insurgents?|rebels?|fighters?|"
+    r"guerrillas?|maoists?|naxal\w*|terrorists?|gunmen|attackers?|cadres?|officers?|constables?|commandos?)\b",
+    re.IGNORECASE,
+)
+CIVILIAN_TARGET_RE = re.compile(
+    r"\b(?:civilians?|villagers?|passengers?|residents?|people|children|women|farmers?|students?|teachers?|"
+    r"worshippers?|shopkeepers?|traders?|workers?|journalists?|man|woman|boy|girl|family|families|"
+    r"individuals|tribesmen|pilgrims?|doctors?|nurses?|labou?rers?|civilian vehicles?|bus(?:es)?|"
+    r"houses?|homes?|market)\b",
+    re.IGNORECASE,
+)
+NEAR_RE = re.compile(r"\b(?:near|outskirts of|close to|vicinity of|km (?:from|north|south|east|west)|area of|"
+                     r"areas? of|on the road)\b", re.IGNORECASE)
+TOTAL_RE = re.compile(r"\b(?:total|in all|overall|altogether|combined|toll rose|bringing the)\b", re.IGNORECASE)
+
+KILL_ONLY_TYPES = frozenset({"Armed clash"})
+GENERIC_KILL_RE = re.compile(r"\b(?:killed|killing|kills|dead|died|martyr\w*|shot dead|gunned down)\b", re.I)
+
+
+@dataclass(frozen=True)
+class DateFact:
+    """What the events stage needs of a date mention (built from the time stage's output)."""
+
+    span: Span
+    time: EventTime | None
+    historical: bool
+
+
+@dataclass(frozen=True)
+class DurationFact:
+    span: Span
+    hours: float
+
+
+@dataclass(frozen=True)
+class StageOutputs:
+    """Everything the earlier stages found in one document."""
+
+    doc_id: str
+    text: str
+    sentences: tuple[Span, ...]
+    paragraph_starts: tuple[int, ...]  # character offsets where paragraphs start
+    places: tuple[Place, ...]
+    actors: tuple[Actor, ...]
+    figure_claims: tuple[Claim, ...]
+    dates: tuple[DateFact, ...]
+    durations: tuple[DurationFact, ...]
+    published_time: EventTime | None = None
+
+
+@dataclass
+class _Candidate:
+    sub_event_type: str
+    trigger: Span
+    sentence: int
+    places: list[Place] = field(default_factory=list)
+    actors: list[Actor] = field(default_factory=list)
+    claims: list[Claim] = field(default_factory=list)
+    time: EventTime | None = None
+    duration: DurationFact | None = None
+    own_place: bool = True
+    reasons: list[str] = field(default_factory=list)
+
+
+def build_events(so: StageOutputs) -> tuple[list[Event], list[Claim]]:
+    """The events of one document, and the document-level figure claims that belong to no single event."""
+    in_sentence = _Index(so)
+    candidates: list[_Candidate] = []
+    history_sentences = {in_sentence.of(d.span.start) for d in so.dates if d.historical}
+    for i, sent in enumerate(so.sentences):
+        candidate = _candidate_for_sentence(i, sent, so, in_sentence, history_sentences)
+        if candidate is not None:
+            candidates.append(candidate)
+    candidates = _fold_continuations(candidates, so)
+    default_place = _default_place(so.places)
+    default_time = _default_time(so)
+    for c in candidates:
+        _fill_defaults(c, default_place, default_time)
+    candidates = _merge_same_happening(candidates)
+    candidates, totals = _split_off_totals(candidates)
+    leftover = [c for c in so.figure_claims if not any(c in cand.claims for cand in candidates)]
+    events = [_to_event(n, c, so) for n, c in enumerate(candidates)]
+    return events, totals + [c for c in leftover if c not in totals]
+
+
+class _Index:
+    """Maps character offsets to sentence numbers, and collects each stage's findings per sentence."""
+
+    def __init__(self, so: StageOutputs) -> None:
+        self.starts = [s.start for s in so.sentences]
+        self.places = self._group(so.places, lambda p: p.evidence.spans[0].start)
+        self.actors = self._group(so.actors, lambda a: a.evidence.spans[0].start)
+        self.claims = self._group(so.figure_claims, lambda c: c.evidence.spans[0].start)
+        self.dates = self._group(so.dates, lambda d: d.span.start)
+        self.durations = self._group(so.durations, lambda d: d.span.start)
+
+    def of(self, offset: int) -> int:
+        return max(0, bisect.bisect_right(self.starts, offset) - 1)
+
+    def _group(self, items, key):  # type: ignore[no-untyped-def]
+        grouped: dict[int, list] = {}  # type: ignore[type-arg]
+        for item in items:
+            grouped.setdefault(self.of(key(item)), []).append(item)
+        return grouped
+
+
+def _candidate_for_sentence(
+    i: int, sent: Span, so: StageOutputs, idx: _Index, history: set[int]
+) -> _Candidate | None:
+    text = sent.text
+    if i in history and not any(not d.historical for d in idx.dates.get(i, [])):
+        return None
+    match = _first_trigger(text)
+    if match is None:
+        return None
+    sub, m = match
+    if _is_not_an_event(text, m) or _is_accusation(text) or _is_inside_quote_only(so, sent):
+        return None
+    trigger = Span(sent.start + m.start(), sent.start + m.end(), m.group(0))
+    sub = _refine(sub, text)
+    dates = [d for d in idx.dates.get(i, []) if not d.historical and d.time is not None]
+    candidate = _Candidate(
+        sub_event_type=sub,
+        trigger=trigger,
+        sentence=i,
+        places=list(idx.places.get(i, [])),
+        actors=list(idx.actors.get(i, [])),
+        claims=list(idx.claims.get(i, [])),
+        time=dates[0].time if dates else None,
+        duration=(idx.durations.get(i) or [None])[0],
+        reasons=[f"'{m.group(0)}' in sentence {i + 1} -> {sub}"],
+    )
+    candidate.own_place = bool(candidate.places)
+    return candidate
+
+
+def _first_trigger(text: str) -> tuple[str, re.Match[str]] | None:
+    for sub, pattern in TRIGGERS:
+        m = pattern.search(text)
+        if m is not None:
+            return sub, m
+    return None
+
+
+def _is_not_an_event(text: str, trigger: re.Match[str]) -> bool:
+    """Future, appeal, threat or media words before the trigger in the same clause."""
+    window = text[max(0, trigger.start() - 80): trigger.end() + 20]
+    return NOT_AN_EVENT_RE.search(window) is not None and not re.search(
+        r"\b(?:killed|died|dead|injured|wounded|arrested|detained|abducted)\b", text, re.I
+    )
+
+
+def _is_accusation(text: str) -> bool:
+    return re.search(r"\baccus\w+\b[^.]{0,120}\bof\b", text, re.IGNORECASE) is not None
+
+
+def _is_inside_quote_only(so: StageOutputs, sent: Span) -> bool:
+    """Speeches of appeal and ideology in quotes carry no event unless they count casualties."""
+    stripped = sent.text.strip()
+    return bool(stripped) and stripped[0] in "“\"" and not GENERIC_KILL_RE.search(stripped)
+
+
+def _refine(sub: str, text: str) -> str:
+    """Armed clash vs attack on civilians, and arrests by non-state actors (abductions)."""
+    if sub == "Armed clash":
+        generic = re.search(r"\b(?:attack\w*|killed|killing|kills|dead|died|opened fire|shot (?:at|dead)|gunned down|raid\w*|assault\w*|stormed)\b", text, re.I)
+        if generic and not ARMED_TARGET_RE.search(text) and CIVILIAN_TARGET_RE.search(text):
+            return "Attack"
+        if re.search(r"\bexecut(?:ed|ing|ion)\b", text, re.I) and CIVILIAN_TARGET_RE.search(text):
+            return "Attack"
+    if sub == "Arrests" and re.search(
+        r"\b(?:militants?|rebels?|insurgents?|gunmen|fighters?|group|maoists?)\b[^.]{0,60}\bdetain", text, re.I
+    ):
+        return "Abduction/forced disappearance"
+    if sub == "Armed clash" and re.search(r"\bexecut(?:ed|ing)\b", text, re.I):
+        return "Attack"
+    return sub
+
+
+def _fold_continuations(candidates: list[_Candidate], so: StageOutputs) -> list[_Candidate]:
+    """A kill-only sentence with no place of its own continues the event of the sentence before it."""
+    out: list[_Candidate] = []
+    for c in candidates:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and c.sentence == prev.sentence + 1
+            and not c.own_place
+            and c.sub_event_type in KILL_ONLY_TYPES
+            and _same_paragraph(so, prev.trigger.start, c.trigger.start)
+            and not TOTAL_RE.search(so.sentences[c.sentence].text)
+        ):
+            prev.claims.extend(c.claims)
+            prev.actors.extend(a for a in c.actors if a not in prev.actors)
+            prev.duration = prev.duration or c.duration
+            prev.time = prev.time or c.time
+            prev.reasons.append(f"sentence {c.sentence + 1} continues it")
+            continue
+        out.append(c)
+    return out
+
+
+def _same_paragraph(so: StageOutputs, a: int, b: int) -> bool:
+    return bisect.bisect_right(so.paragraph_starts, a) == bisect.bisect_right(so.paragraph_starts, b)
+
+
+def _default_place(places: Sequence[Place]) -> Place | None:
+    """The document's main place: the first place named, preferring anything finer than a country."""
+    finer = [p for p in places if p.feature_code not in ("PCLI", "PCL", "PCLD", "PCLS", "PCLF", "PCLIX")]
+    return (finer or list(places) or [None])[0]
+
+
+def _default_time(so: StageOutputs) -> EventTime | None:
+    first = next((d.time for d in so.dates if not d.historical and d.time is not None), None)
+    return first or so.published_time
+
+
+def _fill_defaults(c: _Candidate, place: Place | None, time: EventTime | None) -> None:
+    if not c.places and place is not None:
+        c.places = [replace(place, evidence=replace(place.evidence, reason=(
+            f"no place named in the sentence; the document's main place: {place.evidence.reason}")))]
+        c.own_place = False
+    if c.time is None and time is not None:
+        c.time = time
+
+
+def _best_place(places: Sequence[Place]) -> Place | None:
+    if not places:
+        return None
+    return min(places, key=lambda p: (p.geo_precision, -p.population if p.geo_precision == 3 else 0))
+
+
+def _key(c: _Candidate) -> tuple[str, int | None, str | None]:
+    place = _best_place(c.places)
+    return (
+        tx.event_type_of(c.sub_event_type),
+        place.geonameid if place else None,
+        c.time.event_date.isoformat() if c.time else None,
+    )
+
+
+def _merge_same_happening(candidates: list[_Candidate]) -> list[_Candidate]:
+    """Candidates of the same event type, place and day are one event (the first sub-type wins)."""
+    merged: dict[tuple[str, int | None, str | None], _Candidate] = {}
+    for c in candidates:
+        key = _key(c)
+        if key in merged:
+            target = merged[key]
+            target.claims.extend(x for x in c.claims if x not in target.claims)
+            target.actors.extend(a for a in c.actors if a not in target.actors)
+            target.duration = target.duration or c.duration
+            target.reasons.append(f"sentence {c.sentence + 1} reports the same event")
+        else:
+            merged[key] = c
+    return list(merged.values())
+
+
+def _killed_sum(claims: Sequence[Claim]) -> int:
+    return sum(c.figure.low for c in claims if c.figure is not None and c.figure.category is Category.KILLED)
+
+
+def _split_off_totals(candidates: list[_Candidate]) -> tuple[list[_Candidate], list[Claim]]:
+    """A place-less kill sentence whose figure covers the other events' killed is a total, not an event."""
+    totals: list[Claim] = []
+    kept: list[_Candidate] = []
+    for c in candidates:
+        others = [o for o in candidates if o is not c and o.own_place]
+        others_sum = sum(_killed_sum(o.claims) for o in others)
+        with_figures = sum(1 for o in others if _killed_sum(o.claims) > 0)
+        mine = _killed_sum(c.claims)
+        if not c.own_place and mine and with_figures >= 2 and mine >= others_sum * 0.9:
+            totals.extend(
+                replace(cl, evidence=replace(cl.evidence, reason=cl.evidence.reason + "; a total over the document's events"))
+                for cl in c.claims
+            )
+            continue
+        kept.append(c)
+    return kept, totals
+
+
+# --- the event record ---------------------------------------------------------------------------------
+
+STANCE_WEAKNESS = (Stance.DENIED, Stance.ALLEGED, Stance.CLAIMED, Stance.UNCONFIRMED, Stance.REPORTED,
+                   Stance.CONFIRMED)
+
+
+def _to_event(n: int, c: _Candidate, so: StageOutputs) -> Event:
+    place = _best_place(c.places)
+    if place is not None and c.own_place and NEAR_RE.search(so.sentences[c.sentence].text) and place.geo_precision == 1:
+        place = replace(place, geo_precision=2)
+    actor1, assoc1, actor2, assoc2 = _assign_actors(c, so)
+    time = c.time
+    if time is not None and c.duration is not None:
+        time = replace(time, duration_hours=c.duration.hours)
+    toll = _toll(c.claims)
+    event_type = tx.event_type_of(c.sub_event_type)
+    return Event(
+        id=f"{so.doc_id[:16]}-{n + 1}",
+        doc_id=so.doc_id,
+        event_type=event_type,
+        sub_event_type=c.sub_event_type,
+        type_evidence=Evidence(so.doc_id, (c.trigger,), "; ".join(c.reasons)),
+        notes=_notes(c.sub_event_type, actor1, actor2, place, time, toll),
+        actor1=actor1,
+        assoc_actor_1=assoc1,
+        actor2=actor2,
+        assoc_actor_2=assoc2,
+        place=place,
+        time=time,
+        toll=toll,
+        claims=tuple(c.claims),
+        type_of_violence=tx.ucdp_type_of_violence(
+            event_type, actor1.inter if actor1 else None, actor2.inter if actor2 else None
+        ),
+    )
+
+
+def _assign_actors(
+    c: _Candidate, so: StageOutputs
+) -> tuple[Actor | None, tuple[Actor, ...], Actor | None, tuple[Actor, ...]]:
+    """actor1 = the perpetrator (first non-civilian actor of the sentence, or the document's main armed group);
+    actor2 = the target, from the victims' side."""
+    unique: dict[str, Actor] = {}
+    for a in c.actors:
+        unique.setdefault(a.name, a)
+    actors = list(unique.values())
+    protest = c.sub_event_type in tx.SUB_EVENT_TYPES[tx.PROTESTS] or c.sub_event_type in tx.SUB_EVENT_TYPES[tx.RIOTS]
+    if protest:
+        crowd = [a for a in actors if a.inter in (tx.INTER_PROTESTERS, tx.INTER_RIOTERS)]
+        rest = [a for a in actors if a not in crowd and a.inter == tx.INTER_STATE_FORCES]
+        first = crowd[0] if crowd else None
+        return first, tuple(a for a in crowd[1:] if a.name != (first.name if first else None)), (rest[0] if rest else None), ()
+    armed = [a for a in actors if a.inter != tx.INTER_CIVILIANS]
+    actor1 = armed[0] if armed else _main_armed_actor(so)
+    victims = [a for a in actors if a is not actor1 and a.name != (actor1.name if actor1 else None)]
+    actor2 = victims[0] if victims else None
+    assoc1 = tuple(a for a in armed[1:] if actor1 and a.name != actor1.name and a.inter == actor1.inter
+                   and a is not actor2)
+    return actor1, assoc1, actor2, ()
+
+
+def _main_armed_actor(so: StageOutputs) -> Actor | None:
+    counts: dict[str, int] = {}
+    first: dict[str, Actor] = {}
+    for a in so.actors:
+        if a.inter in (tx.INTER_REBELS, tx.INTER_POLITICAL_MILITIA, tx.INTER_IDENTITY_MILITIA):
+            counts[a.name] = counts.get(a.name, 0) + 1
+            first.setdefault(a.name, a)
+    if not counts:
+        return None
+    name = max(counts, key=lambda k: counts[k])
+    return first[name]
+
+
+def _toll(claims: Sequence[Claim]) -> Toll:
+    figures = [c.figure for c in claims if c.figure is not None]
+    by_cat: dict[Category, dict[Side, int]] = {cat: {} for cat in Category}
+    highs: list[int | None] = []
+    for f in figures:
+        sides = by_cat[f.category]
+        sides[f.side] = sides.get(f.side, 0) + f.low
+        if f.category is Category.KILLED:
+            highs.append(f.high if f.high is not None else None)
+    killed_low = sum(by_cat[Category.KILLED].values())
+    any_killed = any(f.category is Category.KILLED for f in figures)
+    high = None if not any_killed or any(h is None for h in highs) else sum(
+        (f.high if f.high is not None else f.low) for f in figures if f.category is Category.KILLED
+    )
+    stances = [c.stance for c in claims if c.figure is not None]
+    status = min(stances, key=STANCE_WEAKNESS.index) if stances else Stance.REPORTED
+    return Toll(
+        fatalities=killed_low,
+        fatalities_low=killed_low if any_killed else None,
+        fatalities_best=killed_low if any_killed else None,
+        fatalities_high=high,
+        killed=_side_counts(by_cat[Category.KILLED]),
+        injured=_side_counts(by_cat[Category.INJURED]),
+        detained=_side_counts(by_cat[Category.DETAINED]),
+        abducted=_side_counts(by_cat[Category.ABDUCTED]),
+        status=status,
+    )
+
+
+def _side_counts(sides: dict[Side, int]) -> SideCounts:
+    return SideCounts(
+        attackers=sides.get(Side.ATTACKERS),
+        state_forces=sides.get(Side.STATE_FORCES),
+        civilians=sides.get(Side.CIVILIANS),
+        unknown=sides.get(Side.UNKNOWN),
+    )
+
+
+_NOTE_VERBS = {
+    "Armed clash": "clashed with",
+    "Attack": "attacked",
+    "Suicide bomb": "carried out a suicide attack on",
+    "Air/drone strike": "carried out an air or drone strike on",
+    "Shelling/artillery/missile attack": "shelled",
+    "Remote explosive/landmine/IED": "detonated an explosive device targeting",
+    "Grenade": "threw a grenade at",
+    "Abduction/forced disappearance": "abducted or detained",
+    "Arrests": "arrested",
+    "Looting/property destruction": "destroyed or looted property of",
+}
+
+
+def _notes(sub: str, actor1: Actor | None, actor2: Actor | None, place: Place | None,
+           time: EventTime | None, toll: Toll) -> str:
+    """A neutral one-line summary in ACLED's style, built only from coded fields (no source wording)."""
+    when = f"On {time.event_date.isoformat()}, " if time else ""
+    who = actor1.name if actor1 else "An unidentified actor"
+    verb = _NOTE_VERBS.get(sub)
+    if verb and actor2 is not None:
+        action = f"{verb} {actor2.name}"
+    else:
+        action = f"was involved in an event coded as {sub.lower()}"
+    where = ""
+    if place is not None:
+        where = f" in {place.name}" + (f" ({place.admin1}, {place.country})" if place.admin1 and place.country
+                                        and place.admin1 != place.name else "")
+    toll_note = ""
+    if toll.fatalities_low:
+        toll_note = f" Fatalities: {toll.fatalities} ({toll.status.value})."
+    detained = toll.detained.total()
+    if detained:
+        toll_note += f" Detained: {detained} ({toll.status.value})."
+    return f"{when}{who} {action}{where}.{toll_note}"
+
+
+def responsibility_for(events: Sequence[Event], claims: Sequence[Claim]) -> list[Claim]:
+    """Responsibility claims (for the caller's bookkeeping; kept at document level)."""
+    return [c for c in claims if c.kind is ClaimKind.RESPONSIBILITY]
