@@ -35,7 +35,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, Self
 
 from . import __version__
 from .errors import StoreError
@@ -546,7 +546,7 @@ class Store(abc.ABC):
         )
         return self._count_events(where)
 
-    def __enter__(self) -> Store:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(
@@ -587,9 +587,6 @@ class SQLiteStore(Store):
                 self.path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None, check_same_thread=False
             )
             conn.execute("PRAGMA foreign_keys = ON")
-            if self.path != MEMORY:
-                conn.execute("PRAGMA journal_mode = WAL")
-                conn.execute("PRAGMA synchronous = NORMAL")  # durable across crashes in WAL mode
         except sqlite3.Error as exc:
             raise StoreError(
                 f"cannot open the store {self.path}: {exc}. Give the path of a conflictlens store or of a "
@@ -623,6 +620,27 @@ class SQLiteStore(Store):
         return version
 
     def _migrate(self) -> None:
+        """Refuse a newer or foreign file, switch to WAL, and apply the migrations the file lacks."""
+        found = self._found_version()
+        latest = _latest_version()
+        if found > latest:
+            raise StoreError(
+                f"{self.path} has store schema version {found}, written by a newer conflictlens; this "
+                f"conflictlens ({__version__}) reads schema version {latest} or older. Upgrade conflictlens "
+                f"(pip install -U conflictlens) to open it: it needs schema version {found}"
+            )
+        if self.path != MEMORY:
+            try:
+                self._db.execute("PRAGMA journal_mode = WAL")
+                self._db.execute("PRAGMA synchronous = NORMAL")  # durable across crashes in WAL mode
+            except sqlite3.Error as exc:
+                raise StoreError(
+                    f"cannot write to the store {self.path} ({exc}); check it is writable"
+                ) from exc
+        for migration in MIGRATIONS[found:]:
+            self._apply(migration)
+
+    def _found_version(self) -> int:
         try:
             found = self.schema_version()
             if found == 0:
@@ -631,15 +649,7 @@ class SQLiteStore(Store):
             raise StoreError(
                 f"{self.path} is not a conflictlens store ({exc}); give a new file name or a store's path"
             ) from exc
-        latest = _latest_version()
-        if found > latest:
-            raise StoreError(
-                f"{self.path} has store schema version {found}, written by a newer conflictlens; this "
-                f"conflictlens ({__version__}) reads schema version {latest} or older. Upgrade conflictlens "
-                f"(pip install -U conflictlens) to open it: it needs schema version {found}"
-            )
-        for migration in MIGRATIONS[found:]:
-            self._apply(migration)
+        return found
 
     def _refuse_foreign_database(self) -> None:
         tables = self._db.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()

@@ -1,0 +1,535 @@
+"""The event store: round trips, dedup, atomic saves, filters, schema versions, opening targets."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conflictlens import store as store_module
+from conflictlens.errors import StoreError
+from conflictlens.records import ClaimKind, Event, Extraction, Stance
+from conflictlens.store import EventFilter, Migration, SQLiteStore, Store, open_store
+from factories import (
+    make_actor,
+    make_claim,
+    make_document,
+    make_event,
+    make_extraction,
+    make_place,
+    make_rich_event,
+    make_time,
+)
+
+
+@pytest.fixture
+def store() -> Iterator[Store]:
+    with open_store(":memory:") as s:
+        yield s
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Round trips
+# ---------------------------------------------------------------------------------------------------------
+
+
+def test_rich_event_round_trips_equal(store: Store) -> None:
+    doc = make_document()
+    event = make_rich_event(doc)
+    assert store.save(make_extraction(doc, events=[event]))
+    (stored,) = store.events()
+    assert stored == event
+    assert stored.place is not None and stored.place.latitude == pytest.approx(30.18414)
+    assert stored.toll.status is Stance.CLAIMED
+    assert stored.assoc_actor_2[0].inter == 7
+
+
+def test_document_round_trips_equal(store: Store) -> None:
+    doc = make_document(external_id="feed-42")
+    store.save(make_extraction(doc))
+    assert store.document(doc.id) == doc
+    assert store.document("0" * 64) is None
+
+
+def test_claims_are_stored_per_event_and_per_document(store: Store) -> None:
+    doc = make_document()
+    event = make_rich_event(doc)
+    total = make_claim(doc, kind=ClaimKind.RESPONSIBILITY, figure=None, quote="claimed responsibility")
+    store.save(make_extraction(doc, events=[event], claims=[total]))
+    assert store.claims(event_id=event.id) == list(event.claims)
+    assert store.claims(doc_id=doc.id) == [*event.claims, total]
+    assert store.claims(doc_id="f" * 64) == []
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Dedup and documents without events
+# ---------------------------------------------------------------------------------------------------------
+
+
+def test_same_document_is_stored_once(store: Store) -> None:
+    doc = make_document()
+    first = make_extraction(doc)
+    assert store.save(first) is True
+    other_events = make_extraction(doc, events=[make_event(doc, 1), make_event(doc, 2)])
+    assert store.save(first) is False
+    assert store.save(other_events) is False
+    assert store.stats()["documents"] == 1
+    assert store.events() == list(first.events)
+
+
+def test_document_without_events_is_kept_with_its_reason(store: Store) -> None:
+    doc = make_document("A quiet day: the council met and approved the budget.")
+    extraction = make_extraction(doc, events=[])
+    assert extraction.problem is not None
+    assert store.save(extraction)
+    assert store.has_document(doc.id)
+    assert store.problem(doc.id) == extraction.problem.reason
+    assert store.save(extraction) is False
+    stats = store.stats()
+    assert stats["documents"] == 1 and stats["documents_without_events"] == 1 and stats["events"] == 0
+
+
+def test_dedup_holds_across_reopening_a_file(tmp_path: Path) -> None:
+    path = tmp_path / "events.db"
+    doc = make_document()
+    with open_store(path) as s:
+        assert s.save(make_extraction(doc))
+    with open_store(path) as s:
+        assert s.has_document(doc.id)
+        assert s.save(make_extraction(doc)) is False
+        assert len(s.events()) == 1
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Atomicity
+# ---------------------------------------------------------------------------------------------------------
+
+
+def _assert_empty(store: Store) -> None:
+    stats = store.stats()
+    assert (stats["documents"], stats["events"], stats["claims"]) == (0, 0, 0)
+
+
+def test_unserialisable_event_stores_nothing_of_the_document(store: Store) -> None:
+    doc = make_document()
+    good = make_rich_event(doc, 1)
+    bad = make_rich_event(doc, 2, place=make_place(doc, latitude=float("nan")))
+    with pytest.raises(StoreError, match="cannot be stored as JSON"):
+        store.save(make_extraction(doc, events=[good, bad]))
+    assert not store.has_document(doc.id)
+    _assert_empty(store)
+
+
+def test_failure_after_first_rows_rolls_back_everything(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    doc = make_document()
+    inserted: list[object] = []
+    real_insert = SQLiteStore._insert_claim
+
+    def insert_then_fail(conn: sqlite3.Connection, row: tuple[object, ...]) -> None:
+        if inserted:
+            raise RuntimeError("disk unplugged")
+        real_insert(conn, row)
+        inserted.append(row)
+
+    monkeypatch.setattr(SQLiteStore, "_insert_claim", staticmethod(insert_then_fail))
+    with pytest.raises(RuntimeError, match="disk unplugged"):
+        store.save(make_extraction(doc))
+    assert inserted, "the failure must come after rows were written"
+    _assert_empty(store)
+
+    monkeypatch.setattr(SQLiteStore, "_insert_claim", staticmethod(real_insert))
+    assert store.save(make_extraction(doc)), "the store stays usable and the document is not marked as seen"
+
+
+def test_database_error_becomes_store_error_and_rolls_back(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    doc = make_document()
+    real_insert = SQLiteStore._insert_event
+
+    def fail_on_second(conn: sqlite3.Connection, row: tuple[object, ...]) -> None:
+        if str(row[0]).endswith("-2"):
+            raise sqlite3.OperationalError("database or disk is full")
+        real_insert(conn, row)
+
+    monkeypatch.setattr(SQLiteStore, "_insert_event", staticmethod(fail_on_second))
+    with pytest.raises(StoreError, match="nothing of it was stored"):
+        store.save(make_extraction(doc, events=[make_rich_event(doc, 1), make_rich_event(doc, 2)]))
+    _assert_empty(store)
+
+
+def test_event_of_another_document_is_refused(store: Store) -> None:
+    doc, other = make_document(), make_document("Another report about a different clash.")
+    extraction = Extraction(document=doc, events=(make_event(other),), claims=())
+    with pytest.raises(StoreError, match="belongs to document"):
+        store.save(extraction)
+    _assert_empty(store)
+
+
+def test_interrupted_batch_run_again_gives_the_same_store(monkeypatch: pytest.MonkeyPatch) -> None:
+    docs = [make_document(f"Report number {i}: gunmen attacked a post.") for i in range(3)]
+    batch = [make_extraction(d, events=[make_rich_event(d, 1), make_rich_event(d, 2)]) for d in docs]
+
+    with open_store(":memory:") as clean:
+        for extraction in batch:
+            clean.save(extraction)
+        expected = (clean.events(), clean.stats(), clean.claims())
+
+    with open_store(":memory:") as interrupted:
+        real_insert = SQLiteStore._insert_event
+
+        def crash_in_second_document(conn: sqlite3.Connection, row: tuple[object, ...]) -> None:
+            if row[1] == docs[1].id and str(row[0]).endswith("-2"):
+                raise KeyboardInterrupt
+            real_insert(conn, row)
+
+        monkeypatch.setattr(SQLiteStore, "_insert_event", staticmethod(crash_in_second_document))
+        with pytest.raises(KeyboardInterrupt):
+            for extraction in batch:
+                interrupted.save(extraction)
+        monkeypatch.setattr(SQLiteStore, "_insert_event", staticmethod(real_insert))
+        saved = [interrupted.save(extraction) for extraction in batch]
+        assert saved == [False, True, True]
+        assert (interrupted.events(), interrupted.stats(), interrupted.claims()) == expected
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Filters
+# ---------------------------------------------------------------------------------------------------------
+
+DOC_A = make_document("Report A: a clash near Quetta and a protest in Lahore.")
+DOC_B = make_document("Report B: a suicide bombing in Kabul.")
+DOC_C = make_document("Report C: a riot in Suva and an undated raid.")
+
+
+def _located(doc: Any, n: int, place: dict[str, Any], date: dt.date | None, **fields: Any) -> Event:
+    return make_event(
+        doc,
+        n,
+        place=make_place(doc, **place),
+        time=make_time(doc, date) if date else None,
+        **fields,
+    )
+
+
+FILTER_EVENTS = {
+    "quetta_clash": _located(
+        DOC_A,
+        1,
+        {"name": "Quetta"},
+        dt.date(2024, 3, 3),
+        notes="ELF fighters attacked a police checkpoint near Quetta.",
+        actor1=make_actor(DOC_A, "ELF: Example Liberation Front", inter=2),
+        actor2=make_actor(DOC_A, "Police Forces of Pakistan (2018-)", inter=1),
+    ),
+    "lahore_protest": _located(
+        DOC_A,
+        2,
+        {"name": "Lahore", "admin1": "Punjab", "admin2": "Lahore", "latitude": 31.558, "longitude": 74.351},
+        dt.date(2024, 3, 10),
+        event_type="Protests",
+        sub_event_type="Peaceful protest",
+        notes="About 50% of the city's lawyers marched for judicial independence.",
+        actor1=make_actor(DOC_A, "Protesters (Pakistan)", inter=6),
+        assoc_actor_1=(make_actor(DOC_A, "Lawyers (Pakistan)", inter=6),),
+    ),
+    "kabul_bombing": _located(
+        DOC_B,
+        1,
+        {
+            "name": "Kabul",
+            "country": "Afghanistan",
+            "iso3": "AFG",
+            "admin1": "Kabul",
+            "admin2": "Kabul",
+            "latitude": 34.528,
+            "longitude": 69.172,
+        },
+        dt.date(2024, 2, 20),
+        event_type="Explosions/Remote violence",
+        sub_event_type="Suicide bomb",
+        notes="A suicide bomber struck a market.",
+        actor1=make_actor(DOC_B, "Islamic State (Afghanistan)", inter=2),
+    ),
+    "suva_riot": _located(
+        DOC_C,
+        1,
+        {
+            "name": "Suva",
+            "country": "Fiji",
+            "iso3": "FJI",
+            "admin1": "Central",
+            "admin2": "Rewa",
+            "latitude": -18.141,
+            "longitude": 178.441,
+        },
+        dt.date(2024, 1, 5),
+        event_type="Riots",
+        sub_event_type="Violent demonstration",
+        notes="Rioters threw stones at shops.",
+        actor1=make_actor(DOC_C, "Rioters (Fiji)", inter=5),
+    ),
+    "undated_raid": make_event(DOC_C, 2, notes="Unknown gunmen raided a village at an unknown date."),
+}
+
+
+@pytest.fixture
+def filled(store: Store) -> Store:
+    by_doc: dict[str, list[Event]] = {}
+    for event in FILTER_EVENTS.values():
+        by_doc.setdefault(event.doc_id, []).append(event)
+    for doc in (DOC_A, DOC_B, DOC_C):
+        assert store.save(make_extraction(doc, events=by_doc[doc.id]))
+    return store
+
+
+@pytest.mark.parametrize(
+    ("filters", "expected"),
+    [
+        ({"since": "2024-03-01"}, {"quetta_clash", "lahore_protest"}),
+        ({"until": dt.date(2024, 2, 28)}, {"kabul_bombing", "suva_riot"}),
+        ({"since": "2024-02-01", "until": "2024-03-05"}, {"quetta_clash", "kabul_bombing"}),
+        ({"country": "pakistan"}, {"quetta_clash", "lahore_protest"}),
+        ({"country": "afg"}, {"kabul_bombing"}),
+        ({"admin1": "PUNJAB"}, {"lahore_protest"}),
+        ({"event_type": "Protests"}, {"lahore_protest"}),
+        ({"sub_event_type": "Suicide bomb"}, {"kabul_bombing"}),
+        ({"actor": "liberation"}, {"quetta_clash"}),
+        ({"actor": "police forces"}, {"quetta_clash"}),
+        ({"actor": "lawyers"}, {"lahore_protest"}),
+        ({"bbox": (66.0, 29.0, 68.0, 31.0)}, {"quetta_clash"}),
+        ({"bbox": (170.0, -20.0, -170.0, -10.0)}, {"suva_riot"}),
+        ({"text": "CHECKPOINT"}, {"quetta_clash"}),
+        ({"text": "suva"}, {"suva_riot"}),
+        ({"text": "%"}, {"lahore_protest"}),
+        ({"text": "_"}, set()),
+        ({"doc_id": DOC_B.id}, {"kabul_bombing"}),
+        ({"country": "PAK", "event_type": "Battles"}, {"quetta_clash"}),
+    ],
+)
+def test_each_filter_keeps_only_matching_events(
+    filled: Store, filters: dict[str, Any], expected: set[str]
+) -> None:
+    names = {event.id: name for name, event in FILTER_EVENTS.items()}
+    found = {names[e.id] for e in filled.events(**filters)}
+    assert found == expected
+    assert found != set(FILTER_EVENTS), "a filter must exclude something"
+    assert filled.count_events(**filters) == len(expected)
+
+
+def test_events_are_ordered_by_date_then_id_undated_last(filled: Store) -> None:
+    ids = [e.id for e in filled.events()]
+    order = ["suva_riot", "kabul_bombing", "quetta_clash", "lahore_protest", "undated_raid"]
+    assert ids == [FILTER_EVENTS[name].id for name in order]
+    assert [e.id for e in filled.events(limit=2, offset=1)] == ids[1:3]
+    assert [e.id for e in filled.events(offset=3)] == ids[3:]
+    assert filled.events(limit=0) == []
+    assert filled.count_events() == len(ids)
+
+
+def test_same_day_events_are_ordered_by_id(store: Store) -> None:
+    doc = make_document()
+    events = [make_event(doc, n, time=make_time(doc)) for n in (3, 1, 2)]
+    store.save(make_extraction(doc, events=events))
+    assert [e.id for e in store.events()] == sorted(e.id for e in events)
+
+
+@pytest.mark.parametrize(
+    ("filters", "message"),
+    [
+        ({"since": "2024-03-10", "until": "2024-03-01"}, "after until"),
+        ({"since": "last week"}, "YYYY-MM-DD"),
+        ({"bbox": (60.0, 35.0, 70.0, 25.0)}, "min_lat <= max_lat"),
+        ({"bbox": (200.0, 0.0, 210.0, 10.0)}, r"\[-180, 180\]"),
+        ({"limit": -1}, "zero or more"),
+    ],
+)
+def test_bad_filters_say_what_to_fix(store: Store, filters: dict[str, Any], message: str) -> None:
+    with pytest.raises(StoreError, match=message):
+        store.events(**filters)
+
+
+def test_date_and_country_filters_use_indexes(tmp_path: Path) -> None:
+    path = tmp_path / "events.db"
+    open_store(path).close()
+    conn = sqlite3.connect(path)
+    try:
+        for where in (EventFilter(since=dt.date(2024, 1, 1)), EventFilter(country="Pakistan")):
+            condition, params = where.where()
+            plan = conn.execute(
+                f"EXPLAIN QUERY PLAN SELECT id FROM events WHERE {condition}", params
+            ).fetchall()
+            assert any("USING INDEX" in str(step[-1]) for step in plan), plan
+    finally:
+        conn.close()
+
+
+def test_documents_are_listed_in_ingestion_order(store: Store) -> None:
+    docs = [
+        make_document(f"Report {i}.", ingested_at=dt.datetime(2024, 3, 4, 12, 30 - i, tzinfo=dt.UTC))
+        for i in range(3)
+    ]
+    for doc in docs:
+        store.save(make_extraction(doc))
+    assert store.documents() == docs[::-1]
+    assert store.documents(limit=1, offset=1) == [docs[1]]
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Schema versions and migrations
+# ---------------------------------------------------------------------------------------------------------
+
+
+def _user_version(path: Path) -> int:
+    conn = sqlite3.connect(path)
+    try:
+        version: int = conn.execute("PRAGMA user_version").fetchone()[0]
+        return version
+    finally:
+        conn.close()
+
+
+def test_new_file_is_at_the_current_schema_in_wal_mode(tmp_path: Path) -> None:
+    path = tmp_path / "events.db"
+    with SQLiteStore(path) as s:
+        assert s.schema_version() == store_module.SCHEMA_VERSION == 1
+        assert s.meta()["schema_version"] == "1"
+        assert s.stats()["schema_version"] == 1
+    conn = sqlite3.connect(path)
+    try:
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    finally:
+        conn.close()
+    assert _user_version(path) == 1
+
+
+def test_newer_schema_is_refused_with_the_version_needed(tmp_path: Path) -> None:
+    path = tmp_path / "events.db"
+    open_store(path).close()
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA user_version = 7")
+    conn.close()
+    with pytest.raises(StoreError, match=r"schema version 7.*reads schema version 1 or older.*Upgrade"):
+        open_store(path)
+
+
+def _add_flag_column(conn: sqlite3.Connection) -> None:
+    conn.execute("ALTER TABLE events ADD COLUMN reviewed INTEGER NOT NULL DEFAULT 0")
+
+
+def test_older_schema_is_migrated_in_order_keeping_data(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "events.db"
+    doc = make_document()
+    with open_store(path) as s:
+        s.save(make_extraction(doc))
+    v2 = Migration(2, "events.reviewed flag", _add_flag_column)
+    monkeypatch.setattr(store_module, "MIGRATIONS", (*store_module.MIGRATIONS, v2))
+    with SQLiteStore(path) as s:
+        assert s.schema_version() == 2
+        assert s.meta()["schema_version"] == "2"
+        assert s.events() == [make_rich_event(doc)]
+    conn = sqlite3.connect(path)
+    try:
+        columns = {row[1] for row in conn.execute("PRAGMA table_info(events)")}
+    finally:
+        conn.close()
+    assert "reviewed" in columns
+
+
+def test_failed_migration_leaves_the_file_at_its_version(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "events.db"
+    open_store(path).close()
+
+    def half_done(conn: sqlite3.Connection) -> None:
+        _add_flag_column(conn)
+        conn.execute("ALTER TABLE no_such_table ADD COLUMN x INTEGER")
+
+    monkeypatch.setattr(
+        store_module, "MIGRATIONS", (*store_module.MIGRATIONS, Migration(2, "broken", half_done))
+    )
+    with pytest.raises(StoreError, match="schema version 2"):
+        open_store(path)
+    assert _user_version(path) == 1
+    conn = sqlite3.connect(path)
+    try:
+        assert "reviewed" not in {row[1] for row in conn.execute("PRAGMA table_info(events)")}
+    finally:
+        conn.close()
+
+
+def test_foreign_sqlite_database_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "other.db"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE customers (id INTEGER)")
+    conn.close()
+    with pytest.raises(StoreError, match="not a conflictlens store"):
+        open_store(path)
+
+
+def test_non_database_file_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "notes.txt"
+    path.write_text("these are not the events you are looking for\n" * 100)
+    with pytest.raises(StoreError, match="not a conflictlens store"):
+        open_store(path)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Opening and closing
+# ---------------------------------------------------------------------------------------------------------
+
+
+def test_open_store_accepts_paths_and_sqlite_urls(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    doc = make_document()
+    targets: list[str | Path] = [
+        tmp_path / "a.db",
+        str(tmp_path / "b.db"),
+        "sqlite:///relative/c.db",
+        f"sqlite:///{tmp_path / 'd.db'}",  # four slashes: an absolute path
+    ]
+    for target in targets:
+        with open_store(target) as s:
+            assert isinstance(s, SQLiteStore)
+            s.save(make_extraction(doc))
+    for name in ("a.db", "b.db", "relative/c.db", "d.db"):
+        assert (tmp_path / name).is_file(), name
+
+
+def test_memory_stores_are_private() -> None:
+    doc = make_document()
+    with open_store(":memory:") as first, open_store("sqlite:///:memory:") as second:
+        first.save(make_extraction(doc))
+        assert not second.has_document(doc.id)
+
+
+@pytest.mark.parametrize(
+    ("target", "message"),
+    [
+        ("postgresql://user@db/conflict", "PostgreSQL support is not built yet"),
+        ("postgres://db/conflict", "PostgreSQL support is not built yet"),
+        ("mysql://db/conflict", "unknown store URL scheme 'mysql'"),
+        ("  ", "no store given"),
+    ],
+)
+def test_unsupported_targets_are_refused(target: str, message: str) -> None:
+    with pytest.raises(StoreError, match=message):
+        open_store(target)
+
+
+def test_closed_store_says_to_reopen() -> None:
+    with open_store(":memory:") as s:
+        pass
+    with pytest.raises(StoreError, match="closed"):
+        s.events()
+    with pytest.raises(StoreError, match="closed"):
+        s.save(make_extraction())
