@@ -213,15 +213,17 @@ def _word_set(words: str) -> frozenset[str]:
     return frozenset(words.split())
 
 
-# Wire services and agencies whose bare credit "(AFP)" may open a story without a dash after it. A credit
-# followed by a dash, "(Frontier Ledger) -", is taken for any name that looks like one.
+# Wire services and broadcasters whose credit "(AFP) -", "(CNN)" opens a story. Only these are cut: a
+# parenthesised name at the start may as well be a dateline, "(NEW YORK) --", "(Red Oak) --", whose place
+# the places stage needs.
 KNOWN_AGENCIES = frozenset(
     name.casefold()
     for name in (
         "AA", "AAP", "ACAN-EFE", "AFP", "ANA", "ANI", "ANSA", "AP", "APA", "APP", "Anadolu", "Anadolu Agency",
         "Associated Press", "BBC", "BNA", "Bernama", "Bloomberg", "CNA", "CNN", "DPA", "EFE", "IANS", "INA",
         "IRNA", "Interfax", "Kyodo", "KUNA", "MENA", "NNA", "PTI", "QNA", "RIA Novosti", "Reuters", "SANA",
-        "SPA", "Sputnik", "TASS", "Tasnim", "UNI", "UPI", "WAM", "Xinhua", "Yonhap",
+        "SPA", "Sputnik", "TASS", "Tasnim", "UNI", "UPI", "WAM", "Xinhua", "Yonhap", "Al Jazeera", "VOA",
+        "RFE/RL", "Sky News", "NBC News", "ABC News", "CBS News", "Fox News", "CNN Business", "NHK", "NPR",
     )
 )  # fmt: skip
 # Editorial tags that look like credits but are not: "(LEAD)", "(UPDATE 2) -", "(Corrected) -".
@@ -237,8 +239,8 @@ _SYNDICATOR_CREDIT_RE = re.compile(
     r"\(\s*(?P<syndicator>[A-Z][A-Z0-9]{2,15})\s*[-\u2010-\u2015]\s*(?P<outlet>[^()\n]{2,80}?)\s*\)"
     rf"(?:[ \t]*{_DASH})?"
 )
-# "(Reuters) -", "(AFP)", "(The Frontier Ledger) --".
-_AGENCY_CREDIT_RE = re.compile(rf"\(\s*(?P<agency>[^()\n]{{2,50}}?)\s*\)(?P<dash>[ \t]*{_DASH})?")
+# "(Reuters) -", "(AFP)", "(CNN)".
+_AGENCY_CREDIT_RE = re.compile(rf"\(\s*(?P<agency>[^()\n]{{2,50}}?)\s*\)(?:[ \t]*{_DASH})?")
 # "By Jane Doe | Reuters" alone on the first line (more "| ..." parts may follow, e.g. an update time).
 _BYLINE_RE = re.compile(
     r"By[ \t]+(?P<author>[A-Z][^|\n]{1,60}?)[ \t]*\|[ \t]*(?P<outlet>[A-Za-z0-9][^|\n]{0,60}?)[ \t]*"
@@ -288,7 +290,7 @@ def _leading_credit(story: str) -> tuple[int, str | None, str | None] | None:
     if match and not _is_editorial_tag(match["syndicator"]) and _looks_like_name(match["outlet"]):
         return match.end(), _tidy_name(match["outlet"]), match["syndicator"]
     match = _AGENCY_CREDIT_RE.match(head)
-    if match and _is_agency_credit(match["agency"], dashed=bool(match["dash"])):
+    if match and _is_agency_credit(match["agency"]):
         return match.end(), _tidy_name(match["agency"]), None
     match = _BYLINE_RE.match(head)
     if match and _looks_like_name(match["outlet"]):
@@ -308,10 +310,8 @@ def _dateline_agency(story: str) -> str | None:
     return agency
 
 
-def _is_agency_credit(name: str, *, dashed: bool) -> bool:
-    if _is_editorial_tag(name) or not _looks_like_name(name):
-        return False
-    return dashed or _tidy_name(name).casefold() in KNOWN_AGENCIES
+def _is_agency_credit(name: str) -> bool:
+    return _tidy_name(name).casefold() in KNOWN_AGENCIES
 
 
 def _is_editorial_tag(name: str) -> bool:
@@ -381,6 +381,8 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
+# C0 and C1 control characters other than tab, newline, vertical tab, form feed and carriage return.
+_CONTROL_CHAR_RE = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 _META_CHARSET_RE = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]{2,40})""", re.I)
 # UTF-16 without a BOM: ASCII text has a NUL in every other byte. Binary data has NULs scattered.
 UTF16_NUL_SHARE = 0.4  # share of the odd (or even) bytes that must be NUL; plain ASCII UTF-16 is ~1.0
@@ -431,7 +433,7 @@ def _decode(data: bytes, origin: str) -> tuple[str, str]:
     if declared:
         try:
             return data.decode(declared), f"{declared} (declared)"
-        except (UnicodeDecodeError, LookupError):
+        except (UnicodeError, LookupError):  # a wrong declaration, or a codec that is not a text encoding
             pass
     return _decode_by_detection(data)
 
@@ -472,18 +474,13 @@ def _decode_by_detection(data: bytes) -> tuple[str, str]:
 
 def _check_not_binary_text(text: str, origin: str) -> None:
     sample = text[: SNIFF_CHARS * 8]
-    controls = sum(1 for char in sample if _is_control(char))
+    controls = len(_CONTROL_CHAR_RE.findall(sample))
     if sample and controls / len(sample) > MAX_CONTROL_CHAR_SHARE:
         raise IngestError(
             origin,
             f"binary data, not text: {controls} of the first {len(sample)} characters are control "
             "characters; convert the document to plain text first",
         )
-
-
-def _is_control(char: str) -> bool:
-    code = ord(char)
-    return (code < 0x20 and char not in "\t\n\r\f\v") or 0x7F <= code < 0xA0
 
 
 # --- building documents --------------------------------------------------------------------------------

@@ -37,6 +37,8 @@ MIN_MARGIN = 1.5
 MIN_SCRIPT_SHARE = 0.5
 
 _WORD_RE = re.compile(r"[^\W\d_]+")
+_ASCII_LETTER_RE = re.compile(r"[A-Za-z]")
+_NON_ASCII_RE = re.compile(r"[^\x00-\x7f]")
 
 
 def _word_set(words: str) -> frozenset[str]:
@@ -160,7 +162,10 @@ def detect_language(text: str) -> str | None:
 
 def _count_scripts(sample: str) -> Counter[str]:
     counts: Counter[str] = Counter()
-    for char in sample:
+    ascii_letters = len(_ASCII_LETTER_RE.findall(sample))  # in C: most reports are mostly ASCII
+    if ascii_letters:
+        counts["Latin"] = ascii_letters
+    for char in _NON_ASCII_RE.findall(sample):
         if char.isalpha():
             counts[_script_of(ord(char))] += 1
     return counts
@@ -206,4 +211,4 @@ def _best_by_function_words(sample: str, lists: dict[str, frozenset[str]]) -> st
 
 
 def _hits(counts: Counter[str], vocabulary: frozenset[str]) -> int:
-    return sum(n for word, n in counts.items() if word in vocabulary)
+    return sum(counts.get(word, 0) for word in vocabulary)
