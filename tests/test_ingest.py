@@ -353,9 +353,9 @@ def test_document_from_bytes_refuses_binary_data(data: bytes, words: str) -> Non
 
 def test_document_from_bytes_sniffs_html() -> None:
     page = f"<!DOCTYPE html><html><head><title>T</title></head><body><p>{STORY}</p></body></html>"
-    doc = document_from_bytes(page.encode(), origin="page")
+    doc = document_from_bytes(page.encode(), origin="page", title="Given", external_id="e1")
     assert doc.text == STORY
-    assert "<p>" not in doc.text
+    assert (doc.title, doc.external_id) == ("Given", "e1")
 
 
 # --- HTML ----------------------------------------------------------------------------------------------
@@ -407,6 +407,7 @@ def test_dates_in_the_story_are_not_taken_for_the_publication_date() -> None:
         f"<html><body><div><p>{STORY}<p>{SECOND_STORY} <b>Police launched a search",  # unclosed tags
         f"<p>{STORY}</p>",  # a fragment: no <html>, no <body>
         f"<html><head><title>x</title></head><p>{STORY}</p>",  # no <body>
+        f"<!-- {'generated ' * 30} -->\n<html><body><p>{STORY}</p></body></html>",  # late <html>
     ],
 )
 def test_malformed_html_still_gives_its_text(page: str) -> None:

@@ -16,7 +16,8 @@ What ingest guarantees to the later stages:
 * ``Document.origin`` names where the report came from ("reports/a.txt", "feed.jsonl#L12", "stdin").
 
 Precedence of metadata: a value the caller passes (``published=``, ``source=``) wins over the file's own
-(a JSONL field, HTML metadata), which wins over what ingest derives from the text (a syndication credit).
+(a JSONL field; the page's date, title and URL), which wins over what ingest derives. For the outlet: the
+caller's, else the JSONL line's, else the story's credit, else the page's site name.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ import os
 import re
 import sys
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
@@ -66,6 +68,8 @@ MAX_TEXT_CHARS = 1_000_000
 MAX_CONTROL_CHAR_SHARE = 0.05
 # How much of a file or stream is looked at to tell HTML from text and to find a declared charset.
 SNIFF_CHARS = 2048
+# trafilatura takes markup for HTML only when "html" occurs in its first 50 characters (utils.load_html).
+TRAFILATURA_SNIFF_CHARS = 50
 # Syndication credits and datelines sit in the first line; nothing further in is ever cut.
 PREFIX_WINDOW_CHARS = 300
 
@@ -93,8 +97,7 @@ def read_documents(
     and ``"-"`` for ``stdin`` (text or JSON Lines, sniffed; default ``sys.stdin``). ``published`` and
     ``source`` override the publication date and outlet of every document.
     """
-    published_date = _caller_date(published)
-    options = _Options(published=published_date, source=_clean(source))
+    options = _Options(published=_date_or_error(published, "published"), source=_clean(source))
     if isinstance(paths, str | os.PathLike):
         paths = [paths]
     stdin_read = False
@@ -172,7 +175,14 @@ def document_from_bytes(
     date = _date_or_error(published, origin)
     if looks_like_html(text):
         return _document_from_markup(
-            text, origin=origin, published=date, source=_clean(source), url=_clean(url), encoding=encoding
+            text,
+            origin=origin,
+            published=date,
+            source=_clean(source),
+            url=_clean(url),
+            encoding=encoding,
+            title=_clean(title),
+            external_id=external_id,
         )
     return _build_document(
         text,
@@ -391,9 +401,10 @@ UTF16_NUL_SHARE = 0.4  # share of the odd (or even) bytes that must be NUL; plai
 def decode_bytes(data: bytes, origin: str) -> tuple[str, str]:
     """``(text, encoding)`` for ``data``; raises :class:`IngestError` for binary or empty data.
 
-    Order: a byte-order mark (UTF-8/16/32), strict UTF-8, a charset declared in an HTML ``<meta>``,
-    UTF-16 without a BOM, charset detection (charset_normalizer), and finally cp1252 with replacement
-    characters. The encoding returned names which one was used ("cp1250 (detected)", "cp1252 (fallback)").
+    Order: a byte-order mark (UTF-8/16/32); UTF-16 without a BOM when every other byte is NUL (other data
+    with NUL bytes is binary); strict UTF-8; a charset declared in an HTML ``<meta>``; charset detection
+    (charset_normalizer); and, if detection finds nothing, cp1252 with replacement characters. The
+    encoding returned names which one was used ("utf-8", "cp1250 (detected)", "cp1252 (fallback)").
     """
     if not data:
         raise IngestError(origin, "empty file (0 bytes): nothing to ingest; check that the download finished")
@@ -506,7 +517,10 @@ def _document_from_markup(
     source: str | None,
     url: str | None,
     encoding: str | None,
+    title: str | None = None,
+    external_id: str | None = None,
 ) -> Document:
+    """A Document from markup; the caller's ``title`` and ``url`` win over the page's."""
     _check_size(len(html), origin)  # characters: a lower bound of the bytes, and cheap
     page = _extract_page(html, origin, url)
     text = page.get("text") or ""
@@ -522,8 +536,9 @@ def _document_from_markup(
         published=published or parse_date(page.get("date")),
         source=source,
         site=_clean(page.get("sitename")) or _clean(page.get("hostname")),
-        title=_clean(page.get("title")),
+        title=title or _clean(page.get("title")),
         url=url or _clean(page.get("url")),
+        external_id=external_id,
         encoding=encoding,
     )
 
@@ -533,8 +548,8 @@ def _extract_page(html: str, origin: str, url: str | None) -> dict[str, Any]:
     import trafilatura  # heavy: imported when the first page is read, not with the package
     from lxml.etree import LxmlError
 
-    if "html" not in html[:SNIFF_CHARS].lower():
-        html = f"<html>{html}</html>"  # trafilatura refuses fragments without an <html> tag
+    if "html" not in html[:TRAFILATURA_SNIFF_CHARS].lower():
+        html = f"<html>{html}"  # trafilatura refuses markup that does not open with an <html> tag
     try:
         result = trafilatura.bare_extraction(
             html,
@@ -686,10 +701,6 @@ def _parse_written_date(text: str) -> dt.date | None:
     return None
 
 
-def _caller_date(value: DateLike | None) -> dt.date | None:
-    return _date_or_error(value, "published")
-
-
 def _date_or_error(value: DateLike | None, origin: str) -> dt.date | None:
     if value is None:
         return None
@@ -704,14 +715,12 @@ def _date_or_error(value: DateLike | None, origin: str) -> dt.date | None:
 # --- reading files, directories, JSON Lines and stdin --------------------------------------------------
 
 
+@dataclass(frozen=True)
 class _Options:
     """The caller's overrides, applied to every document of a batch."""
 
-    __slots__ = ("published", "source")
-
-    def __init__(self, *, published: dt.date | None, source: str | None) -> None:
-        self.published = published
-        self.source = source
+    published: dt.date | None
+    source: str | None
 
 
 def _read_path(path: Path, options: _Options, *, explicit: bool) -> Iterator[Document | Problem]:
@@ -920,25 +929,31 @@ def _document_from_record(
 ) -> Document:
     source = options.source or _clean(_string_field(record, "source", origin))
     url = _clean(_string_field(record, "url", origin))
+    title = _clean(_string_field(record, "title", origin))
+    external_id = _clean(record.get("id"))
     text = _string_field(record, "text", origin)
-    if text is None:
-        html = _string_field(record, "html", origin)
-        if html is None:
-            raise IngestError(origin, 'the line has no "text" (or "html") field; add the report\'s text')
-        document = _document_from_markup(
-            html, origin=origin, published=published, source=source, url=url, encoding=None
+    if text is not None:
+        return _build_document(
+            text,
+            origin=origin,
+            published=published,
+            source=source,
+            title=title,
+            url=url,
+            external_id=external_id,
         )
-        external_id = _clean(record.get("id"))
-        title = _clean(_string_field(record, "title", origin)) or document.title
-        return _replace(document, external_id=external_id, title=title)
-    return _build_document(
-        text,
+    html = _string_field(record, "html", origin)
+    if html is None:
+        raise IngestError(origin, 'the line has no "text" (or "html") field; add the report\'s text')
+    return _document_from_markup(
+        html,
         origin=origin,
         published=published,
         source=source,
-        title=_clean(_string_field(record, "title", origin)),
         url=url,
-        external_id=_clean(record.get("id")),
+        encoding=None,
+        title=title,
+        external_id=external_id,
     )
 
 
@@ -947,9 +962,3 @@ def _string_field(record: dict[str, Any], name: str, origin: str) -> str | None:
     if value is None or isinstance(value, str):
         return value
     raise IngestError(origin, f'"{name}" must be a string, got {type(value).__name__}')
-
-
-def _replace(document: Document, **changes: Any) -> Document:
-    import dataclasses
-
-    return dataclasses.replace(document, **changes)
