@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import enum
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -277,14 +278,20 @@ def to_dict(record: Any) -> Any:
     return record
 
 
-def from_dict(cls: type[Any], data: Any) -> Any:
-    """Rebuild a record of type ``cls`` from :func:`to_dict` output (the inverse, for the store)."""
+@functools.cache
+def _type_hints(cls: type[Any]) -> dict[str, Any]:
+    """``typing.get_type_hints`` of a record class, cached: resolving the string annotations is slow."""
     import typing
 
+    return typing.get_type_hints(cls)
+
+
+def from_dict(cls: type[Any], data: Any) -> Any:
+    """Rebuild a record of type ``cls`` from :func:`to_dict` output (the inverse, for the store)."""
     if data is None:
         return None
     if dataclasses.is_dataclass(cls):
-        hints = typing.get_type_hints(cls)
+        hints = _type_hints(cls)
         kwargs = {
             f.name: _convert(hints[f.name], data[f.name])
             for f in dataclasses.fields(cls)
