@@ -81,6 +81,15 @@ def test_same_document_is_stored_once(store: Store) -> None:
     assert store.events() == list(first.events)
 
 
+def test_dedup_is_checked_again_under_the_write_lock(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    doc = make_document()
+    assert store.save(make_extraction(doc))
+    # Another process stored the document between the quick check and the transaction.
+    monkeypatch.setattr(SQLiteStore, "has_document", lambda self, doc_id: False)
+    assert store.save(make_extraction(doc)) is False
+    assert store.stats()["documents"] == 1
+
+
 def test_document_without_events_is_kept_with_its_reason(store: Store) -> None:
     doc = make_document("A quiet day: the council met and approved the budget.")
     extraction = make_extraction(doc, events=[])

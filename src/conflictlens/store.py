@@ -291,9 +291,10 @@ _CLAIM_COLUMNS = (
 ASSOC_ACTOR_SEPARATOR = "; "  # ACLED joins associated actors with "; "
 
 
-def _to_json(record: Any) -> str:
-    # allow_nan=False: NaN is not JSON, and a NaN coordinate or figure is a bug upstream to surface here.
-    return json.dumps(to_dict(record), ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+def _to_json(data: Any) -> str:
+    """Compact JSON of :func:`to_dict` output. NaN is refused: it is not JSON, and a NaN coordinate or
+    figure is a bug upstream to surface here."""
+    return json.dumps(data, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
 
 
 def _document_row(extraction: Extraction) -> tuple[object, ...]:
@@ -315,7 +316,8 @@ def _document_row(extraction: Extraction) -> tuple[object, ...]:
     )
 
 
-def _event_row(event: Event) -> tuple[object, ...]:
+def _event_row(event: Event, data: dict[str, Any]) -> tuple[object, ...]:
+    """The events row; ``data`` is ``to_dict(event)``."""
     place = event.place
     assoc = [a.name for a in (*event.assoc_actor_1, *event.assoc_actor_2)]
     return (
@@ -339,13 +341,14 @@ def _event_row(event: Event) -> tuple[object, ...]:
         place.geo_precision if place else None,
         event.toll.fatalities,
         event.notes,
-        _to_json(event),
+        _to_json(data),
     )
 
 
 def _claim_row(
-    claim: Claim, claim_id: str, event_id: str | None, doc_id: str, seq: int
+    claim: Claim, data: dict[str, Any], claim_id: str, event_id: str | None, doc_id: str, seq: int
 ) -> tuple[object, ...]:
+    """The claims row; ``data`` is ``to_dict(claim)``."""
     figure = claim.figure
     return (
         claim_id,
@@ -360,7 +363,7 @@ def _claim_row(
         figure.low if figure else None,
         figure.high if figure else None,
         claim.quote,
-        _to_json(claim),
+        _to_json(data),
     )
 
 
@@ -388,16 +391,18 @@ def _rows_of(extraction: Extraction) -> _Rows:
     doc = extraction.document
     _check_belongs(extraction)
     try:
+        events: list[tuple[object, ...]] = []
         claims: list[tuple[object, ...]] = []
-        seq = 0
         for event in extraction.events:
-            for n, claim in enumerate(event.claims):
-                claims.append(_claim_row(claim, f"{event.id}-c{n}", event.id, doc.id, seq))
-                seq += 1
+            event_data = to_dict(event)  # its claims' dicts are reused for the claims rows
+            events.append(_event_row(event, event_data))
+            for n, (claim, claim_data) in enumerate(zip(event.claims, event_data["claims"], strict=True)):
+                claims.append(
+                    _claim_row(claim, claim_data, f"{event.id}-c{n}", event.id, doc.id, len(claims))
+                )
         for n, claim in enumerate(extraction.claims):
-            claims.append(_claim_row(claim, f"{doc.id[:16]}-d{n}", None, doc.id, seq))
-            seq += 1
-        return _Rows(_document_row(extraction), [_event_row(e) for e in extraction.events], claims)
+            claims.append(_claim_row(claim, to_dict(claim), f"{doc.id[:16]}-d{n}", None, doc.id, len(claims)))
+        return _Rows(_document_row(extraction), events, claims)
     except (TypeError, ValueError) as exc:
         raise StoreError(
             f"{doc.origin}: a record of document {doc.id[:12]}... cannot be stored as JSON ({exc}); "
@@ -703,8 +708,10 @@ class SQLiteStore(Store):
     # -- writing --------------------------------------------------------------------------------------
 
     def save(self, extraction: Extraction) -> bool:
-        rows = _rows_of(extraction)
         doc = extraction.document
+        if self.has_document(doc.id):  # fast path for re-ingestion; checked again under the write lock
+            return False
+        rows = _rows_of(extraction)
         try:
             with self._transaction() as conn:
                 if self._has_document(conn, doc.id):
@@ -728,16 +735,16 @@ class SQLiteStore(Store):
     @staticmethod
     def _insert_document(conn: sqlite3.Connection, row: tuple[object, ...]) -> None:
         conn.execute(
-            f"INSERT INTO documents ({_DOCUMENT_COLUMNS}, n_events, problem) VALUES ({_marks(13)})", row
+            f"INSERT INTO documents ({_DOCUMENT_COLUMNS}, n_events, problem) VALUES ({_marks(len(row))})", row
         )
 
     @staticmethod
     def _insert_event(conn: sqlite3.Connection, row: tuple[object, ...]) -> None:
-        conn.execute(f"INSERT INTO events ({_EVENT_COLUMNS}) VALUES ({_marks(21)})", row)
+        conn.execute(f"INSERT INTO events ({_EVENT_COLUMNS}) VALUES ({_marks(len(row))})", row)
 
     @staticmethod
     def _insert_claim(conn: sqlite3.Connection, row: tuple[object, ...]) -> None:
-        conn.execute(f"INSERT INTO claims ({_CLAIM_COLUMNS}) VALUES ({_marks(13)})", row)
+        conn.execute(f"INSERT INTO claims ({_CLAIM_COLUMNS}) VALUES ({_marks(len(row))})", row)
 
     # -- reading --------------------------------------------------------------------------------------
 
