@@ -119,11 +119,12 @@ def _sentence_attribution(
     if cue_token is None and according is None:
         return None
     lemma = cue_token.lemma_.lower() if cue_token is not None else "according to"
-    person, title = _speaker(sent, cue_token, according)
+    region = _speaker_region(sent, cue_token, according)
+    person, title = _speaker(sent, region)
     if person is None and title is None and last is not None and _has_subject_pronoun(cue_token):
         person, org, official = last.person, last.org, last.official
     else:
-        org = _speaker_org(sent, person, person_org, actors)
+        org = _speaker_org(sent, region, person, person_org, actors)
         official = title in OFFICIAL_TITLES if title else False
         if org is not None and org.inter == 1 and title in {"police", "army", "military"}:
             official = True
@@ -137,11 +138,28 @@ def _sentence_attribution(
     )
 
 
+# Cues that report speech by themselves; the other reporting verbs ("maintain", "note", "add") do only when
+# they govern a clause or the sentence carries a quotation.
+SPEECH_CUES = frozenset({"say", "tell", "claim", "deny", "confirm", "accuse", "allege", "announce", "report"})
+
+
 def _cue_token(sent: SpacySpan) -> Token | None:
-    for token in sent:
-        if token.pos_ in ("VERB", "AUX") and token.lemma_.lower() in CUE_VERBS:
-            return token
-    return None
+    """The reporting verb nearest the root of the sentence's parse ("..., he said" over "Noting that ...")."""
+    quoted = any(ch in sent.text for ch in QUOTE_OPEN)
+    cues = [
+        t for t in sent
+        if t.pos_ in ("VERB", "AUX") and t.lemma_.lower() in CUE_VERBS
+        and (t.lemma_.lower() in SPEECH_CUES or quoted or any(c.dep_ == "ccomp" for c in t.children))
+    ]
+    return min(cues, key=_depth) if cues else None
+
+
+def _depth(token: Token) -> int:
+    depth = 0
+    while token.head is not token and depth < 50:
+        token = token.head
+        depth += 1
+    return depth
 
 
 def _stance_of_cue(lemma: str) -> Stance | None:
@@ -162,35 +180,41 @@ def _has_subject_pronoun(cue: Token | None) -> bool:
     )
 
 
-def _speaker(sent: SpacySpan, cue: Token | None, according: re.Match[str] | None) -> tuple[str | None, str | None]:
-    """The speaking person (a PERSON entity) and title word, from the cue's subject or "according to X"."""
-    region: list[Token] = []
-    if cue is not None:
-        for child in cue.children:
-            if child.dep_ in ("nsubj", "nsubjpass"):
-                region.extend(child.subtree)
+def _speaker_region(sent: SpacySpan, cue: Token | None, according: re.Match[str] | None) -> tuple[int, int]:
+    """Character range of the speaker: the cue's subject, or the words after "according to"."""
     if according is not None:
-        start = according.end() + sent.start_char
-        region.extend(t for t in sent if start <= t.idx < start + 80)
-    if not region:
-        region = list(sent)
-    persons = [e for e in sent.ents if e.label_ == "PERSON" and any(t in region for t in e)]
+        start = sent.start_char + according.end()
+        return start, min(sent.end_char, start + 80)
+    if cue is not None:
+        subjects = [c for c in cue.children if c.dep_ in ("nsubj", "nsubjpass")]
+        if subjects:
+            tokens = [t for s in subjects for t in s.subtree]
+            return min(t.idx for t in tokens), max(t.idx + len(t) for t in tokens)
+        return cue.idx, cue.idx  # no subject: no speaker named
+    return sent.start_char, sent.end_char
+
+
+def _speaker(sent: SpacySpan, region: tuple[int, int]) -> tuple[str | None, str | None]:
+    """The speaking person (a PERSON entity) and title word within the speaker region."""
+    start, end = region
+    persons = [e for e in sent.ents if e.label_ == "PERSON" and start <= e.start_char < end]
     person = persons[0].text if persons else None
-    title = next((t.lower_ for t in region if t.lower_ in SPEAKER_TITLES), None)
+    title = next((t.lower_ for t in sent if start <= t.idx < end and t.lower_ in SPEAKER_TITLES), None)
     return person, title
 
 
 def _speaker_org(
-    sent: SpacySpan, person: str | None, person_org: dict[str, Actor], actors: Sequence[Actor]
+    sent: SpacySpan, region: tuple[int, int], person: str | None, person_org: dict[str, Actor],
+    actors: Sequence[Actor],
 ) -> Actor | None:
+    """The organisation a speaker speaks for: named in the speaker region, known from before, or "its"."""
     if person and person in person_org:
         return person_org[person]
-    in_sentence = [
-        a for a in actors if sent.start_char <= a.evidence.spans[0].start < sent.end_char
-    ] if actors else []
-    if in_sentence:
-        return in_sentence[0]
-    # "its spokesman": the last actor named before the sentence.
+    start, end = region
+    named = [a for a in actors if start <= a.evidence.spans[0].start < end and a.inter != INTER_CIVILIANS]
+    if named:
+        return named[0]
+    # "its spokesman": the last armed group named before the sentence.
     if re.search(r"\b(?:its|their|the group's)\s+spokes", sent.text, re.IGNORECASE):
         before = [a for a in actors if a.evidence.spans[0].start < sent.start_char]
         armed = [a for a in before if a.inter in ARMED_NON_STATE]
@@ -226,7 +250,8 @@ def _sole_armed_claimant(attributions: Sequence[Attribution]) -> Attribution | N
     others = [a for a in attributions if a.official or (a.org is not None and a.org.inter not in ARMED_NON_STATE)]
     if len(parties) != 1 or others:
         return None
-    return next(a for a in attributions if a.org is not None and a.org.inter in ARMED_NON_STATE)
+    party = [a for a in attributions if a.org is not None and a.org.inter in ARMED_NON_STATE]
+    return next((a for a in party if a.person), party[0])  # the named spokesman, when there is one
 
 
 def _figure_claim(

@@ -43,7 +43,7 @@ from .records import (
 # Patterns are matched case-insensitively on the sentence text.
 _TRIGGERS: tuple[tuple[str, str], ...] = (
     ("Chemical weapon", r"\b(?:chemical (?:weapon|attack|agent)s?|chlorine gas|sarin|mustard gas|toxic gas|nerve agent)"),
-    ("Suicide bomb", r"\bsuicide[- ](?:bomb\w*|attack\w*|blast|car bomb|vest|squad|unit|bomber)|\bfidayee?n?\b|self-immolat\w* bomb"),
+    ("Suicide bomb", r"\bsuicide[- ](?:bomb(?:ing|ings|s|ed)?\b|attacks?\b|blasts?|car bombs?|vests?|bombers?)"),
     ("Air/drone strike", r"\b(?:air ?strikes?|air[- ]raids?|drone (?:strike|attack)s?|airstrikes?|bombed from the air|warplanes?|fighter jets?|helicopter gunships?|aerial (?:bombardment|attack|strike)s?|drones? (?:struck|hit|targeted))"),
     ("Shelling/artillery/missile attack", r"\b(?:shell(?:ing|ed|s)|artillery|mortars?|rockets?|missiles?|howitzer|cross-border fir\w+|bombard\w*|ceasefire violations?|shot down)\b"),
     ("Remote explosive/landmine/IED", r"\b(?:ieds?|improvised explosive|landmines?|land mines?|roadside bombs?|car bombs?|bomb blasts?|(?:bomb|blast|explosion)s? (?:went off|exploded|ripped|tore|hit|struck|killed)|explo(?:sion|ded|sive device)s?|blasts?|detonat\w+|(?:planted|remote[- ]controlled) (?:bomb|device)s?|pressure cooker bomb|bombings?)\b"),
@@ -55,6 +55,7 @@ _TRIGGERS: tuple[tuple[str, str], ...] = (
     ("Violent demonstration", r"\b(?:riot\w*|rioters|(?:protest\w*|demonstrat\w*)\b[^.]{0,120}\b(?:pelted|hurled stones|threw stones|stone-?pelting|torched|set (?:ablaze|on fire)|vandali[sz]\w*|clashed|turned violent|blocked)|stone-?pelting)\b"),
     ("Mob violence", r"\b(?:mob|lynch\w*|vigilante\w*|angry (?:crowd|villagers|residents)|beaten to death by (?:a )?(?:crowd|villagers|residents))\b"),
     ("Peaceful protest", r"\b(?:protest\w*|demonstrat(?:ion|ions|ed|ors|ing)|rall(?:y|ies|ied)|march(?:ed|es)?\b|sit-?ins?|picket\w*|hunger strike|vigil|gathered to (?:demand|denounce|condemn|call)|staged (?:a )?(?:strike|walkout)|boycott\w*|petition\w*)"),
+    ("Attack", r"\b(?:execut(?:ed|ing|ions?)\b(?!\s+(?:\w+\s+){0,6}(?:operations?|attacks?|plans?|orders?|raids?))|massacr\w+|beheaded|summarily killed)"),
     ("Government regains territory", r"\b(?:(?:army|troops|forces|military|government)\b[^.]{0,80}\b(?:recaptured|retook|regained (?:control|territory)|liberated|reclaimed|recovered control))"),
     ("Non-state actor overtakes territory", r"\b(?:(?:militants|rebels|insurgents|fighters|taliban|militia\w*|group)\b[^.]{0,80}\b(?:captured|seized|overran|took control of|took over|stormed and held|recaptured|retook)\b[^.]{0,40}\b(?:town|village|city|district|base|territory|area|positions?|villages|towns|hill))"),
     ("Armed clash", r"\b(?:clash\w*|gun ?fights?|fire ?fights?|exchange[sd]? (?:of )?fire|encounters?|firing|fighting|fought|battle[sd]?|skirmish\w*|ambush\w*|engag(?:ed|ement)|offensives?|assaults?|attack\w*|raid\w*|stormed|opened fire|shot (?:at|dead)|gunned down|killed|killing|kills|dead|died|martyr\w*|checkpoints?|roadblocks?|besieged|siege|offensive)\b"),
@@ -94,6 +95,9 @@ NEAR_RE = re.compile(r"\b(?:near|outskirts of|close to|vicinity of|km (?:from|no
 TOTAL_RE = re.compile(r"\b(?:total|in all|overall|altogether|combined|toll rose|bringing the)\b", re.IGNORECASE)
 
 KILL_ONLY_TYPES = frozenset({"Armed clash"})
+# A summary figure is a total when it reaches this share of the events' figures it restates (a total is often
+# rounded down: "over 130" for 68 + 62 + 7); 0.9 keeps totals and never swallowed an event in the sample set.
+TOTAL_COVERAGE = 0.9
 GENERIC_KILL_RE = re.compile(r"\b(?:killed|killing|kills|dead|died|martyr\w*|shot dead|gunned down)\b", re.I)
 
 
@@ -140,6 +144,7 @@ class _Candidate:
     duration: DurationFact | None = None
     own_place: bool = True
     reasons: list[str] = field(default_factory=list)
+    more_triggers: list[Span] = field(default_factory=list)  # triggers of merged mentions
 
 
 def build_events(so: StageOutputs) -> tuple[list[Event], list[Claim]]:
@@ -148,19 +153,22 @@ def build_events(so: StageOutputs) -> tuple[list[Event], list[Claim]]:
     candidates: list[_Candidate] = []
     history_sentences = {in_sentence.of(d.span.start) for d in so.dates if d.historical}
     for i, sent in enumerate(so.sentences):
-        candidate = _candidate_for_sentence(i, sent, so, in_sentence, history_sentences)
-        if candidate is not None:
-            candidates.append(candidate)
+        candidates.extend(_candidates_for_sentence(i, sent, so, in_sentence, history_sentences))
     candidates = _fold_continuations(candidates, so)
+    candidates = _fold_into_unit_events(candidates)
     default_place = _default_place(so.places)
     default_time = _default_time(so)
     for c in candidates:
         _fill_defaults(c, default_place, default_time)
-    candidates = _merge_same_happening(candidates)
     candidates, totals = _split_off_totals(candidates)
-    leftover = [c for c in so.figure_claims if not any(c in cand.claims for cand in candidates)]
+    candidates = _merge_same_happening(candidates)
+    leftover = [
+        c for c in so.figure_claims
+        if in_sentence.of(c.evidence.spans[0].start) not in history_sentences
+        and not any(c in cand.claims for cand in candidates) and c not in totals
+    ]
     events = [_to_event(n, c, so) for n, c in enumerate(candidates)]
-    return events, totals + [c for c in leftover if c not in totals]
+    return events, totals + leftover
 
 
 class _Index:
@@ -184,28 +192,56 @@ class _Index:
         return grouped
 
 
-def _candidate_for_sentence(
+CLAUSE_BREAK_RE = re.compile(r",?\s+(?:while|whereas)\s+|;\s+|,\s+but\s+(?=\w+\s+\w+\s+(?:was|were|had|has)\b)")
+
+
+def _clauses(sent: Span) -> list[Span]:
+    """A sentence split where a new clause reports another happening ("..., while one fighter was killed in Bolan")."""
+    out: list[Span] = []
+    start = 0
+    for m in CLAUSE_BREAK_RE.finditer(sent.text):
+        out.append(Span(sent.start + start, sent.start + m.start(), sent.text[start:m.start()]))
+        start = m.end()
+    out.append(Span(sent.start + start, sent.end, sent.text[start:]))
+    return [c for c in out if c.text.strip()]
+
+
+def _candidates_for_sentence(
     i: int, sent: Span, so: StageOutputs, idx: _Index, history: set[int]
-) -> _Candidate | None:
-    text = sent.text
+) -> list[_Candidate]:
     if i in history and not any(not d.historical for d in idx.dates.get(i, [])):
-        return None
-    match = _first_trigger(text)
+        return []
+    if _is_accusation(sent.text) or _is_inside_quote_only(sent):
+        return []
+    found = []
+    for clause in _clauses(sent):
+        candidate = _candidate_for_clause(i, clause, sent, idx)
+        if candidate is not None:
+            found.append(candidate)
+    return found
+
+
+def _within(span_start: int, clause: Span) -> bool:
+    return clause.start <= span_start < clause.end
+
+
+def _candidate_for_clause(i: int, clause: Span, sent: Span, idx: _Index) -> _Candidate | None:
+    match = _first_trigger(clause.text)
     if match is None:
         return None
     sub, m = match
-    if _is_not_an_event(text, m) or _is_accusation(text) or _is_inside_quote_only(so, sent):
+    if _is_not_an_event(clause.text, m):
         return None
-    trigger = Span(sent.start + m.start(), sent.start + m.end(), m.group(0))
-    sub = _refine(sub, text)
+    trigger = Span(clause.start + m.start(), clause.start + m.end(), m.group(0))
+    sub = _refine(sub, sent.text)
     dates = [d for d in idx.dates.get(i, []) if not d.historical and d.time is not None]
     candidate = _Candidate(
         sub_event_type=sub,
         trigger=trigger,
         sentence=i,
-        places=list(idx.places.get(i, [])),
-        actors=list(idx.actors.get(i, [])),
-        claims=list(idx.claims.get(i, [])),
+        places=[p for p in idx.places.get(i, []) if _within(p.evidence.spans[0].start, clause)],
+        actors=[a for a in idx.actors.get(i, []) if _within(a.evidence.spans[0].start, clause)],
+        claims=[c for c in idx.claims.get(i, []) if _within(c.evidence.spans[0].start, clause)],
         time=dates[0].time if dates else None,
         duration=(idx.durations.get(i) or [None])[0],
         reasons=[f"'{m.group(0)}' in sentence {i + 1} -> {sub}"],
@@ -234,7 +270,7 @@ def _is_accusation(text: str) -> bool:
     return re.search(r"\baccus\w+\b[^.]{0,120}\bof\b", text, re.IGNORECASE) is not None
 
 
-def _is_inside_quote_only(so: StageOutputs, sent: Span) -> bool:
+def _is_inside_quote_only(sent: Span) -> bool:
     """Speeches of appeal and ideology in quotes carry no event unless they count casualties."""
     stripped = sent.text.strip()
     return bool(stripped) and stripped[0] in "“\"" and not GENERIC_KILL_RE.search(stripped)
@@ -248,10 +284,6 @@ def _refine(sub: str, text: str) -> str:
             return "Attack"
         if re.search(r"\bexecut(?:ed|ing|ion)\b", text, re.I) and CIVILIAN_TARGET_RE.search(text):
             return "Attack"
-    if sub == "Arrests" and re.search(
-        r"\b(?:militants?|rebels?|insurgents?|gunmen|fighters?|group|maoists?)\b[^.]{0,60}\bdetain", text, re.I
-    ):
-        return "Abduction/forced disappearance"
     if sub == "Armed clash" and re.search(r"\bexecut(?:ed|ing)\b", text, re.I):
         return "Attack"
     return sub
@@ -286,7 +318,7 @@ def _same_paragraph(so: StageOutputs, a: int, b: int) -> bool:
 
 def _default_place(places: Sequence[Place]) -> Place | None:
     """The document's main place: the first place named, preferring anything finer than a country."""
-    finer = [p for p in places if p.feature_code not in ("PCLI", "PCL", "PCLD", "PCLS", "PCLF", "PCLIX")]
+    finer = [p for p in places if p.feature_code not in COUNTRY_CODES]
     return (finer or list(places) or [None])[0]
 
 
@@ -295,7 +327,15 @@ def _default_time(so: StageOutputs) -> EventTime | None:
     return first or so.published_time
 
 
+COUNTRY_CODES = frozenset({"PCLI", "PCL", "PCLD", "PCLS", "PCLF", "PCLIX"})
+
+
 def _fill_defaults(c: _Candidate, place: Place | None, time: EventTime | None) -> None:
+    only_countries = bool(c.places) and all(p.feature_code in COUNTRY_CODES for p in c.places)
+    if only_countries and place is not None and place.feature_code not in COUNTRY_CODES and any(
+        p.iso3 == place.iso3 for p in c.places
+    ):
+        c.places = []  # "to Pakistan" in a report about Balochistan: the finer main place says more
     if not c.places and place is not None:
         c.places = [replace(place, evidence=replace(place.evidence, reason=(
             f"no place named in the sentence; the document's main place: {place.evidence.reason}")))]
@@ -311,9 +351,11 @@ def _best_place(places: Sequence[Place]) -> Place | None:
 
 
 def _key(c: _Candidate) -> tuple[str, int | None, str | None]:
+    """Same action, place and day. Explosions are keyed by event type (one blast, many words for it)."""
     place = _best_place(c.places)
+    event_type = tx.event_type_of(c.sub_event_type)
     return (
-        tx.event_type_of(c.sub_event_type),
+        event_type if event_type == tx.EXPLOSIONS else c.sub_event_type,
         place.geonameid if place else None,
         c.time.event_date.isoformat() if c.time else None,
     )
@@ -329,10 +371,43 @@ def _merge_same_happening(candidates: list[_Candidate]) -> list[_Candidate]:
             target.claims.extend(x for x in c.claims if x not in target.claims)
             target.actors.extend(a for a in c.actors if a not in target.actors)
             target.duration = target.duration or c.duration
+            target.more_triggers.append(c.trigger)
             target.reasons.append(f"sentence {c.sentence + 1} reports the same event")
         else:
             merged[key] = c
     return list(merged.values())
+
+
+UNIT_WINDOW = 60  # characters after a number in which a unit's name says whose figure it is ("seven fidayeen of the Majeed Brigade")
+
+
+def _figure_units(c: _Candidate) -> set[str]:
+    """Units named right after the candidate's killed figures."""
+    units: set[str] = set()
+    for claim in c.claims:
+        if claim.figure is None:
+            continue
+        end = claim.figure.evidence.spans[0].end
+        units.update(
+            a.unit for a in c.actors
+            if a.unit and end <= a.evidence.spans[0].start <= end + UNIT_WINDOW
+        )
+    return units
+
+
+def _fold_into_unit_events(candidates: list[_Candidate]) -> list[_Candidate]:
+    """A place-less clause counting a unit's dead ("all seven fidayeen of the Majeed Brigade ... embraced
+    martyrdom") adds that toll to the event the unit carried out, not a new event."""
+    kept: list[_Candidate] = []
+    for c in candidates:
+        units = _figure_units(c) if not c.own_place and c.sub_event_type in KILL_ONLY_TYPES else set()
+        home = next((k for k in kept if k.own_place and units & {a.unit for a in k.actors if a.unit}), None)
+        if home is not None:
+            home.claims.extend(c.claims)
+            home.reasons.append(f"clause {c.trigger.text!r} counts the toll of this event's unit")
+            continue
+        kept.append(c)
+    return kept
 
 
 def _killed_sum(claims: Sequence[Claim]) -> int:
@@ -340,18 +415,23 @@ def _killed_sum(claims: Sequence[Claim]) -> int:
 
 
 def _split_off_totals(candidates: list[_Candidate]) -> tuple[list[_Candidate], list[Claim]]:
-    """A place-less kill sentence whose figure covers the other events' killed is a total, not an event."""
+    """A kill count that adds up the document's other events is a total claim, not an event.
+
+    It must have no place of its own or only a province-level one (a lead or summary sentence), cover at
+    least TOTAL_COVERAGE of the smaller killed figures of at least two other events, and exceed each of them.
+    """
     totals: list[Claim] = []
     kept: list[_Candidate] = []
     for c in candidates:
-        others = [o for o in candidates if o is not c and o.own_place]
-        others_sum = sum(_killed_sum(o.claims) for o in others)
-        with_figures = sum(1 for o in others if _killed_sum(o.claims) > 0)
         mine = _killed_sum(c.claims)
-        if not c.own_place and mine and with_figures >= 2 and mine >= others_sum * 0.9:
+        place = _best_place(c.places)
+        coarse = not c.own_place or (place is not None and place.geo_precision == 3)
+        smaller = [k for k in (_killed_sum(o.claims) for o in candidates if o is not c) if 0 < k < mine]
+        if coarse and mine and len(smaller) >= 2 and mine >= sum(smaller) * TOTAL_COVERAGE:
             totals.extend(
                 replace(cl, evidence=replace(cl.evidence, reason=cl.evidence.reason + "; a total over the document's events"))
                 for cl in c.claims
+                if all(cl.evidence.spans[0] != t.evidence.spans[0] for t in totals)
             )
             continue
         kept.append(c)
@@ -369,18 +449,22 @@ def _to_event(n: int, c: _Candidate, so: StageOutputs) -> Event:
     if place is not None and c.own_place and NEAR_RE.search(so.sentences[c.sentence].text) and place.geo_precision == 1:
         place = replace(place, geo_precision=2)
     actor1, assoc1, actor2, assoc2 = _assign_actors(c, so)
+    sub_event_type = c.sub_event_type
+    if sub_event_type == "Arrests" and actor1 is not None and actor1.inter in NON_STATE_ARMED:
+        sub_event_type = "Abduction/forced disappearance"  # ACLED: detention by a non-state group
+        c.reasons.append("detained by a non-state armed group -> Abduction/forced disappearance")
     time = c.time
     if time is not None and c.duration is not None:
         time = replace(time, duration_hours=c.duration.hours)
     toll = _toll(c.claims)
-    event_type = tx.event_type_of(c.sub_event_type)
+    event_type = tx.event_type_of(sub_event_type)
     return Event(
         id=f"{so.doc_id[:16]}-{n + 1}",
         doc_id=so.doc_id,
         event_type=event_type,
-        sub_event_type=c.sub_event_type,
-        type_evidence=Evidence(so.doc_id, (c.trigger,), "; ".join(c.reasons)),
-        notes=_notes(c.sub_event_type, actor1, actor2, place, time, toll),
+        sub_event_type=sub_event_type,
+        type_evidence=Evidence(so.doc_id, (c.trigger, *c.more_triggers), "; ".join(c.reasons)),
+        notes=_notes(sub_event_type, actor1, actor2, place, time, toll),
         actor1=actor1,
         assoc_actor_1=assoc1,
         actor2=actor2,
@@ -395,28 +479,62 @@ def _to_event(n: int, c: _Candidate, so: StageOutputs) -> Event:
     )
 
 
+NON_STATE_ARMED = frozenset({tx.INTER_REBELS, tx.INTER_POLITICAL_MILITIA, tx.INTER_IDENTITY_MILITIA})
+
+
 def _assign_actors(
     c: _Candidate, so: StageOutputs
 ) -> tuple[Actor | None, tuple[Actor, ...], Actor | None, tuple[Actor, ...]]:
-    """actor1 = the perpetrator (first non-civilian actor of the sentence, or the document's main armed group);
-    actor2 = the target, from the victims' side."""
-    unique: dict[str, Actor] = {}
-    for a in c.actors:
-        unique.setdefault(a.name, a)
-    actors = list(unique.values())
+    """actor1 = the perpetrator, actor2 = the target.
+
+    The perpetrator is the first armed actor named before the trigger (English puts the subject first), else
+    the first armed actor after "by", else the first armed actor of the clause, else the document's main armed
+    group; of several mentions of that actor, one naming a unit is kept. The target is the first other actor.
+    """
     protest = c.sub_event_type in tx.SUB_EVENT_TYPES[tx.PROTESTS] or c.sub_event_type in tx.SUB_EVENT_TYPES[tx.RIOTS]
     if protest:
-        crowd = [a for a in actors if a.inter in (tx.INTER_PROTESTERS, tx.INTER_RIOTERS)]
-        rest = [a for a in actors if a not in crowd and a.inter == tx.INTER_STATE_FORCES]
-        first = crowd[0] if crowd else None
-        return first, tuple(a for a in crowd[1:] if a.name != (first.name if first else None)), (rest[0] if rest else None), ()
-    armed = [a for a in actors if a.inter != tx.INTER_CIVILIANS]
-    actor1 = armed[0] if armed else _main_armed_actor(so)
-    victims = [a for a in actors if a is not actor1 and a.name != (actor1.name if actor1 else None)]
-    actor2 = victims[0] if victims else None
-    assoc1 = tuple(a for a in armed[1:] if actor1 and a.name != actor1.name and a.inter == actor1.inter
-                   and a is not actor2)
-    return actor1, assoc1, actor2, ()
+        crowd = _unique([a for a in c.actors if a.inter in (tx.INTER_PROTESTERS, tx.INTER_RIOTERS)])
+        police = _unique([a for a in c.actors if a.inter == tx.INTER_STATE_FORCES])
+        return (crowd[0] if crowd else None), tuple(crowd[1:]), (police[0] if police else None), ()
+    armed = [a for a in c.actors if a.inter != tx.INTER_CIVILIANS]
+    before = [a for a in armed if a.evidence.spans[0].start < c.trigger.start]
+    by_agent = [a for a in armed if a.evidence.spans[0].start > c.trigger.start
+                and re.search(r"\bby\s+(?:the\s+)?$", so.text[max(0, a.evidence.spans[0].start - 12):a.evidence.spans[0].start])]
+    chosen = (before or by_agent or armed or [None])[0]
+    if chosen is None:
+        chosen = _main_armed_actor(so)
+    actor1 = _with_unit(chosen, c.actors)
+    others = _unique([a for a in c.actors if actor1 is None or a.name != actor1.name])
+    actor2 = others[0] if others else None
+    if actor2 is None and actor1 is not None and tx.event_type_of(c.sub_event_type) == tx.BATTLES:
+        actor2 = _main_opponent(so, actor1)
+    return actor1, (), actor2, tuple(others[1:2]) if actor2 is not None and others[1:2] and others[1].inter == actor2.inter else ()
+
+
+def _unique(actors: Sequence[Actor]) -> list[Actor]:
+    seen: dict[str, Actor] = {}
+    for a in actors:
+        seen.setdefault(a.name, a)
+    return list(seen.values())
+
+
+def _with_unit(actor: Actor | None, mentions: Sequence[Actor]) -> Actor | None:
+    if actor is None or actor.unit:
+        return actor
+    return next((m for m in mentions if m.name == actor.name and m.unit), actor)
+
+
+def _main_opponent(so: StageOutputs, actor1: Actor) -> Actor | None:
+    """In a clash with an unnamed side ("the enemy forces"), the document's most named armed actor on the
+    other side: state forces against a non-state group, and the reverse."""
+    state = actor1.inter == tx.INTER_STATE_FORCES
+    counts: dict[str, int] = {}
+    first: dict[str, Actor] = {}
+    for a in so.actors:
+        if a.name != actor1.name and (a.inter == tx.INTER_STATE_FORCES) != state and a.inter in tx.ARMED_INTERS:
+            counts[a.name] = counts.get(a.name, 0) + 1
+            first.setdefault(a.name, a)
+    return first[max(counts, key=lambda k: counts[k])] if counts else None
 
 
 def _main_armed_actor(so: StageOutputs) -> Actor | None:
@@ -505,8 +623,3 @@ def _notes(sub: str, actor1: Actor | None, actor2: Actor | None, place: Place | 
     if detained:
         toll_note += f" Detained: {detained} ({toll.status.value})."
     return f"{when}{who} {action}{where}.{toll_note}"
-
-
-def responsibility_for(events: Sequence[Event], claims: Sequence[Claim]) -> list[Claim]:
-    """Responsibility claims (for the caller's bookkeeping; kept at document level)."""
-    return [c for c in claims if c.kind is ClaimKind.RESPONSIBILITY]
