@@ -94,11 +94,21 @@ def find_attributions(doc: Doc, actors: Sequence[Actor]) -> list[Attribution]:
         if attribution is None and last is not None and _continues_quote(sent):
             attribution = replace(last, sentence=_span(sent), cue="quote")
         if attribution is not None:
+            full = _full_name(attribution.person, person_org)
+            if full != attribution.person:
+                attribution = replace(attribution, person=full, org=attribution.org or person_org.get(full or ""))
             if attribution.person and attribution.org:
                 person_org[attribution.person] = attribution.org
             out.append(attribution)
             last = attribution
     return out
+
+
+def _full_name(person: str | None, known: dict[str, Actor]) -> str | None:
+    """"Khan" after "Ahmad Khan": the full name introduced earlier."""
+    if person is None or " " in person:
+        return person
+    return next((k for k in known if k.endswith(" " + person)), person)
 
 
 def _span(sent: SpacySpan) -> Span:
@@ -235,13 +245,48 @@ def figure_claims(
     unconfirmed = is_unconfirmed_report(text)
     sole_party = _sole_armed_claimant(attributions)
     claims: list[Claim] = []
+    seen: set[tuple[int, int, str]] = set()
     for figure in figures:
+        key = (figure.evidence.spans[0].start, figure.evidence.spans[0].end, figure.category.value)
+        if key in seen:
+            continue  # the same words read twice
+        seen.add(key)
         start = figure.evidence.spans[0].start
         attribution = next(
             (a for a in attributions if a.sentence.start <= start < a.sentence.end), None
         )
-        claims.append(_figure_claim(figure, attribution, sole_party, unconfirmed, text, doc_id))
+        claims.append(_figure_claim(figure, attribution, sole_party, text, doc_id))
+    if unconfirmed is not None:
+        claims = _mark_unconfirmed(claims, unconfirmed, text)
     return claims
+
+
+def _paragraph_of(text: str, offset: int) -> tuple[int, int]:
+    start = text.rfind("\n", 0, offset) + 1
+    end = text.find("\n", offset)
+    return start, len(text) if end == -1 else end
+
+
+def _mark_unconfirmed(claims: list[Claim], marker: Span, text: str) -> list[Claim]:
+    """"Confirmation is awaited" makes unconfirmed the claims it speaks of: those of the claimants whose claims
+    stand in its paragraph (or, when none does, the paragraph before), wherever else they are in the report."""
+    start, end = _paragraph_of(text, marker.start)
+    near = [c for c in claims if c.stance is Stance.CLAIMED and start <= c.evidence.spans[0].start < end]
+    if not near and start > 0:
+        prev_start, _ = _paragraph_of(text, max(0, start - 2))
+        near = [c for c in claims if c.stance is Stance.CLAIMED and prev_start <= c.evidence.spans[0].start < start]
+    claimants = {c.claimant_org for c in near}
+    return [
+        replace(
+            c,
+            stance=Stance.UNCONFIRMED,
+            evidence=replace(c.evidence, spans=(*c.evidence.spans, marker),
+                             reason=c.evidence.reason.replace("claimed:", "unconfirmed:", 1) + f"; '{marker.text}'"),
+        )
+        if c.stance is Stance.CLAIMED and c.claimant_org in claimants
+        else c
+        for c in claims
+    ]
 
 
 def _sole_armed_claimant(attributions: Sequence[Attribution]) -> Attribution | None:
@@ -258,7 +303,6 @@ def _figure_claim(
     figure: Figure,
     attribution: Attribution | None,
     sole_party: Attribution | None,
-    unconfirmed: Span | None,
     text: str,
     doc_id: str,
 ) -> Claim:
@@ -269,16 +313,11 @@ def _figure_claim(
     stance = _figure_stance(figure, attribution)
     if attribution is not None:
         reason_parts.append(f"cue '{attribution.cue}'")
-    if stance is Stance.CLAIMED and unconfirmed is not None:
-        stance = Stance.UNCONFIRMED
-        reason_parts.append(f"'{unconfirmed.text}'")
     spans = [figure.evidence.spans[0]]
     sentence = attribution.sentence if attribution is not None and attribution.sentence.start <= spans[0].start < attribution.sentence.end else None
     quote = sentence.text if sentence else _sentence_around(text, spans[0].start)
     if sentence is not None:
         spans.append(sentence)
-    if unconfirmed is not None and stance is Stance.UNCONFIRMED:
-        spans.append(unconfirmed)
     return Claim(
         kind=ClaimKind.FIGURE,
         stance=stance,

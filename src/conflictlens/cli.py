@@ -353,16 +353,18 @@ def _claim_cells(claim) -> tuple[str, str, str, str, str]:  # type: ignore[no-un
 
 def _events_table(found: Sequence[Event], title: str) -> Table:
     table = Table(title=title, show_lines=True)
-    for col in ("#", "date", "type", "where", "actor 1 (unit)", "actor 2", "killed", "toll status"):
+    for col in ("#", "date", "sub-event type", "where", "actor 1 (unit)", "actor 2", "killed", "toll status"):
         table.add_column(col, overflow="fold")
     for event in found:
         place = event.place
-        where = "—" if place is None else ", ".join(x for x in (place.name, place.admin2, place.admin1, place.country) if x) + f" (p{place.geo_precision})"
+        where = "—" if place is None else ", ".join(
+            dict.fromkeys(x for x in (place.name, place.admin1, place.country) if x)
+        ) + f" (p{place.geo_precision})"
         a1 = "—" if event.actor1 is None else event.actor1.name + (f" ({event.actor1.unit})" if event.actor1.unit else "")
         table.add_row(
             event.id.rsplit("-", 1)[-1],
             event.time.event_date.isoformat() if event.time else "—",
-            f"{event.event_type}: {event.sub_event_type}",
+            event.sub_event_type,
             where,
             a1,
             event.actor2.name if event.actor2 else "—",

@@ -47,7 +47,7 @@ _TRIGGERS: tuple[tuple[str, str], ...] = (
     ("Air/drone strike", r"\b(?:air ?strikes?|air[- ]raids?|drone (?:strike|attack)s?|airstrikes?|bombed from the air|warplanes?|fighter jets?|helicopter gunships?|aerial (?:bombardment|attack|strike)s?|drones? (?:struck|hit|targeted))"),
     ("Shelling/artillery/missile attack", r"\b(?:shell(?:ing|ed|s)|artillery|mortars?|rockets?|missiles?|howitzer|cross-border fir\w+|bombard\w*|ceasefire violations?|shot down)\b"),
     ("Remote explosive/landmine/IED", r"\b(?:ieds?|improvised explosive|landmines?|land mines?|roadside bombs?|car bombs?|bomb blasts?|(?:bomb|blast|explosion)s? (?:went off|exploded|ripped|tore|hit|struck|killed)|explo(?:sion|ded|sive device)s?|blasts?|detonat\w+|(?:planted|remote[- ]controlled) (?:bomb|device)s?|pressure cooker bomb|bombings?)\b"),
-    ("Grenade", r"\bgrenades?\b"),
+    ("Grenade", r"\b(?:(?:threw|thrown|hurled|lobbed|tossed|fired)\b[^.]{0,30}\bgrenades?\b|grenades?[- ](?:attacks?|blasts?|explosions?|exploded|hit|went off|landed))"),
     ("Sexual violence", r"\b(?:rap(?:e|ed|ing)|gang-?raped?|sexual(?:ly)? (?:assault\w*|violence|abuse\w*|harass\w*)|molest\w*)\b"),
     ("Abduction/forced disappearance", r"\b(?:abduct\w*|kidnap\w*|taken hostage|held hostage|hostages?|forced(?:ly)? disappear\w*|went missing after being (?:picked|taken)|picked up by)\b"),
     ("Excessive force against protesters", r"\b(?:(?:police|forces|troops|soldiers)\b[^.]{0,60}\b(?:killed|shot dead|opened fire on)\b[^.]{0,40}\b(?:protesters|demonstrators|marchers)|(?:protesters|demonstrators)\b[^.]{0,40}\b(?:were|was) (?:killed|shot dead) by (?:police|security forces|troops))"),
@@ -95,9 +95,13 @@ NEAR_RE = re.compile(r"\b(?:near|outskirts of|close to|vicinity of|km (?:from|no
 TOTAL_RE = re.compile(r"\b(?:total|in all|overall|altogether|combined|toll rose|bringing the)\b", re.IGNORECASE)
 
 KILL_ONLY_TYPES = frozenset({"Armed clash"})
+SPECIFICITY = {sub: n for n, (sub, _) in enumerate(_TRIGGERS)}  # lower: more specific
 # A summary figure is a total when it reaches this share of the events' figures it restates (a total is often
 # rounded down: "over 130" for 68 + 62 + 7); 0.9 keeps totals and never swallowed an event in the sample set.
 TOTAL_COVERAGE = 0.9
+# ... and at most this much above it: a much larger figure is a competing claim, not a sum ("15 killed" said by
+# the attackers against the police's 4 + 2).
+TOTAL_EXCESS = 1.15
 GENERIC_KILL_RE = re.compile(r"\b(?:killed|killing|kills|dead|died|martyr\w*|shot dead|gunned down)\b", re.I)
 
 
@@ -165,7 +169,8 @@ def build_events(so: StageOutputs) -> tuple[list[Event], list[Claim]]:
     leftover = [
         c for c in so.figure_claims
         if in_sentence.of(c.evidence.spans[0].start) not in history_sentences
-        and not any(c in cand.claims for cand in candidates) and c not in totals
+        and not any(c in cand.claims for cand in candidates)
+        and all(c.evidence.spans[0] != t.evidence.spans[0] for t in totals)
     ]
     events = [_to_event(n, c, so) for n, c in enumerate(candidates)]
     return events, totals + leftover
@@ -284,28 +289,34 @@ def _refine(sub: str, text: str) -> str:
             return "Attack"
         if re.search(r"\bexecut(?:ed|ing|ion)\b", text, re.I) and CIVILIAN_TARGET_RE.search(text):
             return "Attack"
-    if sub == "Armed clash" and re.search(r"\bexecut(?:ed|ing)\b", text, re.I):
-        return "Attack"
     return sub
 
 
 def _fold_continuations(candidates: list[_Candidate], so: StageOutputs) -> list[_Candidate]:
-    """A kill-only sentence with no place of its own continues the event of the sentence before it."""
+    """A sentence with no place of its own that follows an event's sentence in the same paragraph, and either
+    only adds a toll ("they killed 68 soldiers") or reports the same kind of event ("Police dispersed the
+    protesters"), continues that event; the more specific sub-event type of the two is kept."""
     out: list[_Candidate] = []
     for c in candidates:
         prev = out[-1] if out else None
         if (
             prev is not None
-            and c.sentence == prev.sentence + 1
+            and c.sentence in (prev.sentence, prev.sentence + 1)
             and not c.own_place
-            and c.sub_event_type in KILL_ONLY_TYPES
+            and (c.sub_event_type in KILL_ONLY_TYPES
+                 or tx.event_type_of(c.sub_event_type) == tx.event_type_of(prev.sub_event_type))
             and _same_paragraph(so, prev.trigger.start, c.trigger.start)
             and not TOTAL_RE.search(so.sentences[c.sentence].text)
         ):
-            prev.claims.extend(c.claims)
+            if (tx.event_type_of(c.sub_event_type) == tx.event_type_of(prev.sub_event_type)
+                    and SPECIFICITY[c.sub_event_type] < SPECIFICITY[prev.sub_event_type]):
+                prev.reasons.append(f"{c.sub_event_type} from sentence {c.sentence + 1}")
+                prev.sub_event_type = c.sub_event_type
+            prev.claims.extend(x for x in c.claims if x not in prev.claims)
             prev.actors.extend(a for a in c.actors if a not in prev.actors)
             prev.duration = prev.duration or c.duration
             prev.time = prev.time or c.time
+            prev.more_triggers.append(c.trigger)
             prev.reasons.append(f"sentence {c.sentence + 1} continues it")
             continue
         out.append(c)
@@ -427,7 +438,7 @@ def _split_off_totals(candidates: list[_Candidate]) -> tuple[list[_Candidate], l
         place = _best_place(c.places)
         coarse = not c.own_place or (place is not None and place.geo_precision == 3)
         smaller = [k for k in (_killed_sum(o.claims) for o in candidates if o is not c) if 0 < k < mine]
-        if coarse and mine and len(smaller) >= 2 and mine >= sum(smaller) * TOTAL_COVERAGE:
+        if coarse and mine and len(smaller) >= 2 and sum(smaller) * TOTAL_COVERAGE <= mine <= sum(smaller) * TOTAL_EXCESS:
             totals.extend(
                 replace(cl, evidence=replace(cl.evidence, reason=cl.evidence.reason + "; a total over the document's events"))
                 for cl in c.claims
@@ -501,14 +512,47 @@ def _assign_actors(
     by_agent = [a for a in armed if a.evidence.spans[0].start > c.trigger.start
                 and re.search(r"\bby\s+(?:the\s+)?$", so.text[max(0, a.evidence.spans[0].start - 12):a.evidence.spans[0].start])]
     chosen = (before or by_agent or armed or [None])[0]
-    if chosen is None:
-        chosen = _main_armed_actor(so)
+    if chosen is None or _is_only_the_target(chosen, c, before, by_agent):
+        chosen = _unidentified_perpetrator(c, so)
     actor1 = _with_unit(chosen, c.actors)
     others = _unique([a for a in c.actors if actor1 is None or a.name != actor1.name])
     actor2 = others[0] if others else None
     if actor2 is None and actor1 is not None and tx.event_type_of(c.sub_event_type) == tx.BATTLES:
         actor2 = _main_opponent(so, actor1)
     return actor1, (), actor2, tuple(others[1:2]) if actor2 is not None and others[1:2] and others[1].inter == actor2.inter else ()
+
+
+def _is_only_the_target(chosen: Actor, c: _Candidate, before: list[Actor], by_agent: list[Actor]) -> bool:
+    """State forces named only after the trigger, as victims ("a bomb wounded three soldiers"), are the target."""
+    if before or by_agent or chosen.inter != tx.INTER_STATE_FORCES:
+        return False
+    if tx.event_type_of(c.sub_event_type) not in (tx.BATTLES, tx.EXPLOSIONS, tx.VIOLENCE_AGAINST_CIVILIANS):
+        return False
+    return not any(a.inter in NON_STATE_ARMED for a in c.actors)
+
+
+def _unidentified_perpetrator(c: _Candidate, so: StageOutputs) -> Actor | None:
+    """ACLED's "Unidentified Armed Group (Country)" when the report names no perpetrator."""
+    from .actors import generic_actor_name
+
+    country = next((p.country for p in c.places if p.country), None)
+    main = _main_armed_actor(so)
+    if main is not None and _named_in_paragraph(so, main, c.trigger.start):
+        return main  # the report's armed group, named in this paragraph
+    return Actor(
+        name=generic_actor_name("unidentified", country),
+        inter=tx.INTER_POLITICAL_MILITIA,
+        mention="",
+        evidence=Evidence(so.doc_id, (c.trigger,), "no perpetrator named; ACLED codes an unidentified armed group"),
+        country=country,
+        known=False,
+    )
+
+
+def _named_in_paragraph(so: StageOutputs, actor: Actor, offset: int) -> bool:
+    return any(
+        a.name == actor.name and _same_paragraph(so, a.evidence.spans[0].start, offset) for a in so.actors
+    )
 
 
 def _unique(actors: Sequence[Actor]) -> list[Actor]:
@@ -550,32 +594,71 @@ def _main_armed_actor(so: StageOutputs) -> Actor | None:
     return first[name]
 
 
+CREDIBILITY = (Stance.CONFIRMED, Stance.REPORTED, Stance.UNCONFIRMED, Stance.CLAIMED, Stance.ALLEGED,
+               Stance.DENIED)  # best first: which claimant's figures make the best estimate
+
+
 def _toll(claims: Sequence[Claim]) -> Toll:
-    figures = [c.figure for c in claims if c.figure is not None]
-    by_cat: dict[Category, dict[Side, int]] = {cat: {} for cat in Category}
-    highs: list[int | None] = []
-    for f in figures:
-        sides = by_cat[f.category]
-        sides[f.side] = sides.get(f.side, 0) + f.low
-        if f.category is Category.KILLED:
-            highs.append(f.high if f.high is not None else None)
-    killed_low = sum(by_cat[Category.KILLED].values())
-    any_killed = any(f.category is Category.KILLED for f in figures)
-    high = None if not any_killed or any(h is None for h in highs) else sum(
-        (f.high if f.high is not None else f.low) for f in figures if f.category is Category.KILLED
-    )
-    stances = [c.stance for c in claims if c.figure is not None]
-    status = min(stances, key=STANCE_WEAKNESS.index) if stances else Stance.REPORTED
+    """The event's toll. Figures of one claimant add up (each person once); figures of different claimants
+    are alternatives: low and high span them, and the best estimate (also ACLED's ``fatalities``) is the
+    most credible claimant's -- a neutral or official figure over a party's claim, the lower on a tie."""
+    with_figures = [c for c in claims if c.figure is not None]
+    if not with_figures:
+        return Toll()
+    groups: dict[str | None, list[Claim]] = {}
+    for claim in with_figures:
+        groups.setdefault(claim.claimant_org, []).append(claim)
+    tallies = [_tally(g) for g in groups.values()]
+    killed_totals = [t.killed_total for t in tallies if t.killed_total is not None]
+    best = min(tallies, key=lambda t: (CREDIBILITY.index(t.stance), t.killed_total or 0))
+    any_killed = bool(killed_totals)
+    highs = [t.killed_high for t in tallies if t.killed_total is not None]
+    status = min((c.stance for c in with_figures), key=STANCE_WEAKNESS.index)
+    if best.stance in (Stance.CONFIRMED, Stance.REPORTED) and len(groups) > 1:
+        status = best.stance  # a neutral figure stands beside the parties' claims
     return Toll(
-        fatalities=killed_low,
-        fatalities_low=killed_low if any_killed else None,
-        fatalities_best=killed_low if any_killed else None,
-        fatalities_high=high,
-        killed=_side_counts(by_cat[Category.KILLED]),
-        injured=_side_counts(by_cat[Category.INJURED]),
-        detained=_side_counts(by_cat[Category.DETAINED]),
-        abducted=_side_counts(by_cat[Category.ABDUCTED]),
+        fatalities=best.killed_total or 0,
+        fatalities_low=min(killed_totals) if any_killed else None,
+        fatalities_best=best.killed_total if any_killed else None,
+        fatalities_high=None if not any_killed or any(h is None for h in highs) else max(h for h in highs if h is not None),
+        killed=best.by_category[Category.KILLED],
+        injured=best.by_category[Category.INJURED],
+        detained=best.by_category[Category.DETAINED],
+        abducted=best.by_category[Category.ABDUCTED],
         status=status,
+    )
+
+
+@dataclass(frozen=True)
+class _Tally:
+    stance: Stance  # the claimant's most credible stance
+    killed_total: int | None
+    killed_high: int | None
+    by_category: dict[Category, SideCounts]
+
+
+def _tally(claims: Sequence[Claim]) -> _Tally:
+    """One claimant's figures, each distinct mention counted once."""
+    seen: set[tuple[int, Category, Side]] = set()
+    sums: dict[Category, dict[Side, int]] = {cat: {} for cat in Category}
+    high: int | None = 0
+    for claim in sorted(claims, key=lambda c: c.evidence.spans[0].start):
+        f = claim.figure
+        assert f is not None
+        key = (f.low, f.category, f.side)
+        if key in seen and f.side is not Side.UNKNOWN:
+            continue  # "killing 3 soldiers ... the three soldiers killed": one figure, stated twice
+        seen.add(key)
+        sides = sums[f.category]
+        sides[f.side] = sides.get(f.side, 0) + f.low
+        if f.category is Category.KILLED and high is not None:
+            high = None if f.qualifier.value == "at_least" else high + (f.high if f.high is not None else f.low)
+    killed = sum(sums[Category.KILLED].values()) if sums[Category.KILLED] else None
+    return _Tally(
+        stance=min((c.stance for c in claims), key=CREDIBILITY.index),
+        killed_total=killed,
+        killed_high=high if killed is not None else None,
+        by_category={cat: _side_counts(sides) for cat, sides in sums.items()},
     )
 
 
