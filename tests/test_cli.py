@@ -34,7 +34,9 @@ def reports(tmp_path: Path) -> Path:
     (folder / "binary.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4)
     (folder / "sport.txt").write_text(
         "The home side won the cup final 3-1 on Saturday after a late goal from their captain, and fans "
-        "celebrated in the streets until the early hours.", encoding="utf-8")
+        "celebrated in the streets until the early hours.",
+        encoding="utf-8",
+    )
     return folder
 
 

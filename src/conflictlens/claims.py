@@ -31,11 +31,33 @@ from .records import Actor, Claim, ClaimKind, Evidence, Figure, Side, Span, Stan
 from .taxonomy import INTER_CIVILIANS, INTER_IDENTITY_MILITIA, INTER_POLITICAL_MILITIA, INTER_REBELS
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc, Span as SpacySpan, Token
+    from spacy.tokens import Doc, Token
+    from spacy.tokens import Span as SpacySpan
 
 REPORT_VERBS = frozenset(
-    {"say", "tell", "state", "add", "announce", "report", "assert", "declare", "write", "post", "note",
-     "explain", "insist", "warn", "quote", "disclose", "reveal", "inform", "maintain", "emphasize", "stress"}
+    {
+        "say",
+        "tell",
+        "state",
+        "add",
+        "announce",
+        "report",
+        "assert",
+        "declare",
+        "write",
+        "post",
+        "note",
+        "explain",
+        "insist",
+        "warn",
+        "quote",
+        "disclose",
+        "reveal",
+        "inform",
+        "maintain",
+        "emphasize",
+        "stress",
+    }
 )
 CLAIM_VERBS = frozenset({"claim", "boast"})
 CONFIRM_VERBS = frozenset({"confirm", "verify"})
@@ -45,14 +67,56 @@ CUE_VERBS = REPORT_VERBS | CLAIM_VERBS | CONFIRM_VERBS | DENY_VERBS | ALLEGE_VER
 
 # Titles that can speak for an organisation when no name is given.
 SPEAKER_TITLES = frozenset(
-    {"spokesman", "spokesperson", "spokeswoman", "official", "officials", "police", "army", "military",
-     "ministry", "minister", "commander", "officer", "governor", "source", "sources", "resident",
-     "residents", "witness", "witnesses", "hospital", "doctor", "doctors", "group", "militants", "rebels",
-     "statement", "authorities", "administration", "chief", "superintendent", "spokespersons"}
+    {
+        "spokesman",
+        "spokesperson",
+        "spokeswoman",
+        "official",
+        "officials",
+        "police",
+        "army",
+        "military",
+        "ministry",
+        "minister",
+        "commander",
+        "officer",
+        "governor",
+        "source",
+        "sources",
+        "resident",
+        "residents",
+        "witness",
+        "witnesses",
+        "hospital",
+        "doctor",
+        "doctors",
+        "group",
+        "militants",
+        "rebels",
+        "statement",
+        "authorities",
+        "administration",
+        "chief",
+        "superintendent",
+        "spokespersons",
+    }
 )
 OFFICIAL_TITLES = frozenset(
-    {"official", "officials", "police", "ministry", "minister", "governor", "authorities", "administration",
-     "hospital", "doctor", "doctors", "superintendent", "chief"}
+    {
+        "official",
+        "officials",
+        "police",
+        "ministry",
+        "minister",
+        "governor",
+        "authorities",
+        "administration",
+        "hospital",
+        "doctor",
+        "doctors",
+        "superintendent",
+        "chief",
+    }
 )
 ARMED_NON_STATE = frozenset({INTER_REBELS, INTER_POLITICAL_MILITIA, INTER_IDENTITY_MILITIA})
 
@@ -68,7 +132,7 @@ RESPONSIBILITY_RE = re.compile(
     r"assault|killing|operation|blast|ambush|raid)|\bannounce[sd]?\s+the\s+successful\s+completion",
     re.IGNORECASE,
 )
-QUOTE_OPEN = "\"“”„«"
+QUOTE_OPEN = '"“”„«'
 HEDGE_RE = re.compile(r"\b(?:reportedly|allegedly|purportedly|unconfirmed reports?)\b", re.IGNORECASE)
 
 
@@ -105,7 +169,7 @@ def find_attributions(doc: Doc, actors: Sequence[Actor]) -> list[Attribution]:
 
 
 def _full_name(person: str | None, known: dict[str, Actor]) -> str | None:
-    """"Khan" after "Ahmad Khan": the full name introduced earlier."""
+    """ "Khan" after "Ahmad Khan": the full name introduced earlier."""
     if person is None or " " in person:
         return person
     return next((k for k in known if k.endswith(" " + person)), person)
@@ -157,8 +221,10 @@ def _cue_token(sent: SpacySpan) -> Token | None:
     """The reporting verb nearest the root of the sentence's parse ("..., he said" over "Noting that ...")."""
     quoted = any(ch in sent.text for ch in QUOTE_OPEN)
     cues = [
-        t for t in sent
-        if t.pos_ in ("VERB", "AUX") and t.lemma_.lower() in CUE_VERBS
+        t
+        for t in sent
+        if t.pos_ in ("VERB", "AUX")
+        and t.lemma_.lower() in CUE_VERBS
         and (t.lemma_.lower() in SPEECH_CUES or quoted or any(c.dep_ == "ccomp" for c in t.children))
     ]
     return min(cues, key=_depth) if cues else None
@@ -214,7 +280,10 @@ def _speaker(sent: SpacySpan, region: tuple[int, int]) -> tuple[str | None, str 
 
 
 def _speaker_org(
-    sent: SpacySpan, region: tuple[int, int], person: str | None, person_org: dict[str, Actor],
+    sent: SpacySpan,
+    region: tuple[int, int],
+    person: str | None,
+    person_org: dict[str, Actor],
     actors: Sequence[Actor],
 ) -> Actor | None:
     """The organisation a speaker speaks for: named in the speaker region, known from before, or "its"."""
@@ -228,7 +297,8 @@ def _speaker_org(
     if re.search(r"\b(?:its|their|the group's)\s+spokes", sent.text, re.IGNORECASE):
         before = [a for a in actors if a.evidence.spans[0].start < sent.start_char]
         armed = [a for a in before if a.inter in ARMED_NON_STATE]
-        return (armed or before or [None])[-1]
+        pool = armed or before
+        return pool[-1] if pool else None
     return None
 
 
@@ -252,9 +322,7 @@ def figure_claims(
             continue  # the same words read twice
         seen.add(key)
         start = figure.evidence.spans[0].start
-        attribution = next(
-            (a for a in attributions if a.sentence.start <= start < a.sentence.end), None
-        )
+        attribution = next((a for a in attributions if a.sentence.start <= start < a.sentence.end), None)
         claims.append(_figure_claim(figure, attribution, sole_party, text, doc_id))
     if unconfirmed is not None:
         claims = _mark_unconfirmed(claims, unconfirmed, text)
@@ -268,7 +336,7 @@ def _paragraph_of(text: str, offset: int) -> tuple[int, int]:
 
 
 def _mark_unconfirmed(claims: list[Claim], marker: Span, text: str) -> list[Claim]:
-    """"Confirmation is awaited" makes unconfirmed the claims it speaks of: those of the claimants whose claims
+    """ "Confirmation is awaited" makes unconfirmed the claims it speaks of: those of the claimants whose claims
     stand in its paragraph (or, when none does, the paragraph before), wherever else they are in the report."""
     start, end = _paragraph_of(text, marker.start)
     near = [c for c in claims if c.stance is Stance.CLAIMED and start <= c.evidence.spans[0].start < end]
@@ -280,8 +348,11 @@ def _mark_unconfirmed(claims: list[Claim], marker: Span, text: str) -> list[Clai
         replace(
             c,
             stance=Stance.UNCONFIRMED,
-            evidence=replace(c.evidence, spans=(*c.evidence.spans, marker),
-                             reason=c.evidence.reason.replace("claimed:", "unconfirmed:", 1) + f"; '{marker.text}'"),
+            evidence=replace(
+                c.evidence,
+                spans=(*c.evidence.spans, marker),
+                reason=c.evidence.reason.replace("claimed:", "unconfirmed:", 1) + f"; '{marker.text}'",
+            ),
         )
         if c.stance is Stance.CLAIMED and c.claimant_org in claimants
         else c
@@ -309,12 +380,18 @@ def _figure_claim(
     reason_parts: list[str] = []
     if attribution is None and sole_party is not None:
         attribution = sole_party
-        reason_parts.append(f"unattributed figure in a report carrying only {sole_party.org and sole_party.org.name}'s statements")
+        reason_parts.append(
+            f"unattributed figure in a report carrying only {sole_party.org and sole_party.org.name}'s statements"
+        )
     stance = _figure_stance(figure, attribution)
     if attribution is not None:
         reason_parts.append(f"cue '{attribution.cue}'")
     spans = [figure.evidence.spans[0]]
-    sentence = attribution.sentence if attribution is not None and attribution.sentence.start <= spans[0].start < attribution.sentence.end else None
+    sentence = (
+        attribution.sentence
+        if attribution is not None and attribution.sentence.start <= spans[0].start < attribution.sentence.end
+        else None
+    )
     quote = sentence.text if sentence else _sentence_around(text, spans[0].start)
     if sentence is not None:
         spans.append(sentence)
@@ -337,7 +414,9 @@ def _figure_stance(figure: Figure, attribution: Attribution | None) -> Stance:
         return hint
     party = attribution.org is not None and attribution.org.inter in ARMED_NON_STATE
     state_on_enemy = (
-        attribution.org is not None and attribution.org.inter == 1 and figure.side is Side.ATTACKERS
+        attribution.org is not None
+        and attribution.org.inter == 1
+        and figure.side is Side.ATTACKERS
         and not attribution.official
     )
     if party or state_on_enemy:
@@ -364,7 +443,8 @@ def responsibility_claims(doc: Doc, actors: Sequence[Actor], doc_id: str) -> lis
         if match is None:
             continue
         speakers = [
-            a for a in actors
+            a
+            for a in actors
             if sent.start_char <= a.evidence.spans[0].start < sent.end_char and a.inter != INTER_CIVILIANS
         ]
         org = speakers[0] if speakers else None

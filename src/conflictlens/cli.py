@@ -8,7 +8,7 @@ import logging
 import os
 import sys
 from collections.abc import Iterator, Sequence
-from enum import Enum
+from enum import StrEnum
 from importlib import resources
 from pathlib import Path
 from typing import Annotated
@@ -20,7 +20,7 @@ from rich.table import Table
 
 from . import __version__
 from .errors import ConflictlensError
-from .records import Event, Extraction, Problem
+from .records import Claim, Event, Extraction, Problem
 
 app = typer.Typer(
     name="conflictlens",
@@ -40,14 +40,14 @@ DbOption = Annotated[
 ]
 
 
-class OutputFormat(str, Enum):
+class OutputFormat(StrEnum):
     table = "table"
     json = "json"
     csv = "csv"
     geojson = "geojson"
 
 
-class ExportFormat(str, Enum):
+class ExportFormat(StrEnum):
     json = "json"
     jsonl = "jsonl"
     csv = "csv"
@@ -75,7 +75,9 @@ def _main(
     version: Annotated[bool, typer.Option("--version", help="Print the version and exit.")] = False,
 ) -> None:
     """conflictlens: conflict news reports in, events out."""
-    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
+    )
     if version:
         console.print(__version__)
         raise typer.Exit()
@@ -137,10 +139,13 @@ def extract(
 
     summary = RunSummary()
     try:
-        results = list(_with_progress(
-            extract_paths(paths, published=_parse_date_option(published), source=source, summary=summary),
-            _count_inputs(paths), "extracting",
-        ))
+        results = list(
+            _with_progress(
+                extract_paths(paths, published=_parse_date_option(published), source=source, summary=summary),
+                _count_inputs(paths),
+                "extracting",
+            )
+        )
     except ConflictlensError as exc:
         raise _fail(exc) from exc
     events = [e for r in results for e in r.events]
@@ -174,7 +179,10 @@ def ingest(
     try:
         with open_store(db) as store:
             extractions = extract_paths(
-                paths, published=_parse_date_option(published), source=source, summary=summary,
+                paths,
+                published=_parse_date_option(published),
+                source=source,
+                summary=summary,
                 skip=lambda d: store.has_document(d.id),
             )
             for extraction in _with_progress(extractions, _count_inputs(paths), "ingesting"):
@@ -192,8 +200,13 @@ def ingest(
 
 
 def _event_filters(
-    since: str | None, until: str | None, country: str | None, admin1: str | None, event_type: str | None,
-    actor: str | None, text: str | None,
+    since: str | None,
+    until: str | None,
+    country: str | None,
+    admin1: str | None,
+    event_type: str | None,
+    actor: str | None,
+    text: str | None,
 ) -> dict[str, object]:
     return {
         "since": _parse_date_option(since),
@@ -255,8 +268,10 @@ def _existing_db(db: str) -> str:
 @app.command()
 def export(
     fmt: Annotated[ExportFormat, typer.Option("--format", "-f", help="Export format.")],
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write (default: standard output; "
-                                                 "required for parquet).")] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="File to write (default: standard output; required for parquet)."),
+    ] = None,
     db: DbOption = DEFAULT_DB,
     since: SinceOption = None,
     until: UntilOption = None,
@@ -298,7 +313,9 @@ def sample_report_path() -> Path:
 
 @app.command()
 def demo(
-    db: Annotated[str, typer.Option("--db", help="Store to write the sample's events into.")] = "conflictlens-demo.sqlite",
+    db: Annotated[
+        str, typer.Option("--db", help="Store to write the sample's events into.")
+    ] = "conflictlens-demo.sqlite",
 ) -> None:
     """Extract the bundled sample report, store it in an embedded SQLite file and show its events and claims."""
     from .runner import ingest_paths
@@ -318,8 +335,9 @@ def demo(
     except ConflictlensError as exc:
         raise _fail(exc) from exc
     _report_problems(summary.problems)
-    console.print(f"stored in {db}; try `conflictlens events --db {db}` or "
-                  f"`conflictlens export --db {db} --format csv`")
+    console.print(
+        f"stored in {db}; try `conflictlens events --db {db}` or `conflictlens export --db {db} --format csv`"
+    )
 
 
 def _print_extraction(result: Extraction) -> None:
@@ -341,12 +359,13 @@ def _print_extraction(result: Extraction) -> None:
         console.print(claims)
 
 
-def _claim_cells(claim) -> tuple[str, str, str, str, str]:  # type: ignore[no-untyped-def]
+def _claim_cells(claim: Claim) -> tuple[str, str, str, str, str]:
     claimant = " / ".join(x for x in (claim.claimant_person, claim.claimant_org) if x) or "—"
     what = ""
     if claim.figure is not None:
         f = claim.figure
-        what = f"{f.category.value} {f.low}{'' if f.high is None else '-' + str(f.high)} ({f.qualifier.value}, {f.side.value})"
+        amount = str(f.low) if f.high is None or f.high == f.low else f"{f.low}-{f.high}"
+        what = f"{f.category.value} {amount} ({f.qualifier.value}, {f.side.value})"
     span = claim.evidence.spans[0].text if claim.evidence.spans else ""
     return claim.kind.value, claim.stance.value, claimant, what, f"“{span}”"
 
@@ -357,10 +376,17 @@ def _events_table(found: Sequence[Event], title: str) -> Table:
         table.add_column(col, overflow="fold")
     for event in found:
         place = event.place
-        where = "—" if place is None else ", ".join(
-            dict.fromkeys(x for x in (place.name, place.admin1, place.country) if x)
-        ) + f" (p{place.geo_precision})"
-        a1 = "—" if event.actor1 is None else event.actor1.name + (f" ({event.actor1.unit})" if event.actor1.unit else "")
+        where = (
+            "—"
+            if place is None
+            else ", ".join(dict.fromkeys(x for x in (place.name, place.admin1, place.country) if x))
+            + f" (p{place.geo_precision})"
+        )
+        a1 = (
+            "—"
+            if event.actor1 is None
+            else event.actor1.name + (f" ({event.actor1.unit})" if event.actor1.unit else "")
+        )
         table.add_row(
             event.id.rsplit("-", 1)[-1],
             event.time.event_date.isoformat() if event.time else "—",
@@ -390,7 +416,9 @@ def gazetteer_import(
 
 @app.command("eval")
 def eval_command(
-    suite: Annotated[str, typer.Argument(help="case2021, acled, acled2015, satp, muc4, wikievents, geoparsing or gtd.")],
+    suite: Annotated[
+        str, typer.Argument(help="case2021, acled, acled2015, satp, muc4, wikievents, geoparsing or gtd.")
+    ],
     data: Annotated[Path, typer.Option("--data", help="Folder of the suite's *.jsonl files.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
     limit: Annotated[int | None, typer.Option(help="Score only the first N records.")] = None,

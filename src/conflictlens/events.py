@@ -17,19 +17,18 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from typing import TypeVar
 
 from . import taxonomy as tx
 from .records import (
     Actor,
     Category,
     Claim,
-    ClaimKind,
-    Evidence,
     Event,
     EventTime,
-    Figure,
+    Evidence,
     Place,
     Side,
     SideCounts,
@@ -38,34 +37,102 @@ from .records import (
     Toll,
 )
 
+T = TypeVar("T")
+
 # --- trigger lexicon ---------------------------------------------------------------------------------
 # (sub-event type, pattern) in priority order: the first pattern that matches a sentence types it.
 # Patterns are matched case-insensitively on the sentence text.
 _TRIGGERS: tuple[tuple[str, str], ...] = (
-    ("Chemical weapon", r"\b(?:chemical (?:weapon|attack|agent)s?|chlorine gas|sarin|mustard gas|toxic gas|nerve agent)"),
+    (
+        "Chemical weapon",
+        r"\b(?:chemical (?:weapon|attack|agent)s?|chlorine gas|sarin|mustard gas|toxic gas|nerve agent)",
+    ),
     ("Suicide bomb", r"\bsuicide[- ](?:bomb(?:ing|ings|s|ed)?\b|attacks?\b|blasts?|car bombs?|vests?|bombers?)"),
-    ("Air/drone strike", r"\b(?:air ?strikes?|air[- ]raids?|drone (?:strike|attack)s?|airstrikes?|bombed from the air|warplanes?|fighter jets?|helicopter gunships?|aerial (?:bombardment|attack|strike)s?|drones? (?:struck|hit|targeted))"),
-    ("Shelling/artillery/missile attack", r"\b(?:shell(?:ing|ed|s)|artillery|mortars?|rockets?|missiles?|howitzer|cross-border fir\w+|bombard\w*|ceasefire violations?|shot down)\b"),
-    ("Remote explosive/landmine/IED", r"\b(?:ieds?|improvised explosive|landmines?|land mines?|roadside bombs?|car bombs?|bomb blasts?|(?:bomb|blast|explosion)s? (?:went off|exploded|ripped|tore|hit|struck|killed)|explo(?:sion|ded|sive device)s?|blasts?|detonat\w+|(?:planted|remote[- ]controlled) (?:bomb|device)s?|pressure cooker bomb|bombings?)\b"),
-    ("Grenade", r"\b(?:(?:threw|thrown|hurled|lobbed|tossed|fired)\b[^.]{0,30}\bgrenades?\b|grenades?[- ](?:attacks?|blasts?|explosions?|exploded|hit|went off|landed))"),
-    ("Sexual violence", r"\b(?:rap(?:e|ed|ing)|gang-?raped?|sexual(?:ly)? (?:assault\w*|violence|abuse\w*|harass\w*)|molest\w*)\b"),
-    ("Abduction/forced disappearance", r"\b(?:abduct\w*|kidnap\w*|taken hostage|held hostage|hostages?|forced(?:ly)? disappear\w*|went missing after being (?:picked|taken)|picked up by)\b"),
-    ("Excessive force against protesters", r"\b(?:(?:police|forces|troops|soldiers)\b[^.]{0,60}\b(?:killed|shot dead|opened fire on)\b[^.]{0,40}\b(?:protesters|demonstrators|marchers)|(?:protesters|demonstrators)\b[^.]{0,40}\b(?:were|was) (?:killed|shot dead) by (?:police|security forces|troops))"),
-    ("Protest with intervention", r"\b(?:protest\w*|demonstrat\w*|rall\w+|march\w*|sit-?in|picket\w*|strike)\b[^.]{0,160}\b(?:dispers\w+|tear ?gas|baton|lathi|arrested|detained|water cannons?|rubber bullets|broke up|prevented|stopped by)|\b(?:dispers\w+|tear ?gas|water cannons?|baton[- ]charged?)\b[^.]{0,160}\b(?:protest\w*|demonstrat\w*|rall\w+|march\w*|crowd)"),
-    ("Violent demonstration", r"\b(?:riot\w*|rioters|(?:protest\w*|demonstrat\w*)\b[^.]{0,120}\b(?:pelted|hurled stones|threw stones|stone-?pelting|torched|set (?:ablaze|on fire)|vandali[sz]\w*|clashed|turned violent|blocked)|stone-?pelting)\b"),
-    ("Mob violence", r"\b(?:mob|lynch\w*|vigilante\w*|angry (?:crowd|villagers|residents)|beaten to death by (?:a )?(?:crowd|villagers|residents))\b"),
-    ("Peaceful protest", r"\b(?:protest\w*|demonstrat(?:ion|ions|ed|ors|ing)|rall(?:y|ies|ied)|march(?:ed|es)?\b|sit-?ins?|picket\w*|hunger strike|vigil|gathered to (?:demand|denounce|condemn|call)|staged (?:a )?(?:strike|walkout)|boycott\w*|petition\w*)"),
-    ("Attack", r"\b(?:execut(?:ed|ing|ions?)\b(?!\s+(?:\w+\s+){0,6}(?:operations?|attacks?|plans?|orders?|raids?))|massacr\w+|beheaded|summarily killed)"),
-    ("Government regains territory", r"\b(?:(?:army|troops|forces|military|government)\b[^.]{0,80}\b(?:recaptured|retook|regained (?:control|territory)|liberated|reclaimed|recovered control))"),
-    ("Non-state actor overtakes territory", r"\b(?:(?:militants|rebels|insurgents|fighters|taliban|militia\w*|group)\b[^.]{0,80}\b(?:captured|seized|overran|took control of|took over|stormed and held|recaptured|retook)\b[^.]{0,40}\b(?:town|village|city|district|base|territory|area|positions?|villages|towns|hill))"),
-    ("Armed clash", r"\b(?:clash\w*|gun ?fights?|fire ?fights?|exchange[sd]? (?:of )?fire|encounters?|firing|fighting|fought|battle[sd]?|skirmish\w*|ambush\w*|engag(?:ed|ement)|offensives?|assaults?|attack\w*|raid\w*|stormed|opened fire|shot (?:at|dead)|gunned down|killed|killing|kills|dead|died|martyr\w*|checkpoints?|roadblocks?|besieged|siege|offensive)\b"),
+    (
+        "Air/drone strike",
+        r"\b(?:air ?strikes?|air[- ]raids?|drone (?:strike|attack)s?|airstrikes?|bombed from the air|warplanes?|fighter jets?|helicopter gunships?|aerial (?:bombardment|attack|strike)s?|drones? (?:struck|hit|targeted))",
+    ),
+    (
+        "Shelling/artillery/missile attack",
+        r"\b(?:shell(?:ing|ed|s)|artillery|mortars?|rockets?|missiles?|howitzer|cross-border fir\w+|bombard\w*|ceasefire violations?|shot down)\b",
+    ),
+    (
+        "Remote explosive/landmine/IED",
+        r"\b(?:ieds?|improvised explosive|landmines?|land mines?|roadside bombs?|car bombs?|bomb blasts?|(?:bomb|blast|explosion)s? (?:went off|exploded|ripped|tore|hit|struck|killed)|explo(?:sion|ded|sive device)s?|blasts?|detonat\w+|(?:planted|remote[- ]controlled) (?:bomb|device)s?|pressure cooker bomb|bombings?)\b",
+    ),
+    (
+        "Grenade",
+        r"\b(?:(?:threw|thrown|hurled|lobbed|tossed|fired)\b[^.]{0,30}\bgrenades?\b|grenades?[- ](?:attacks?|blasts?|explosions?|exploded|hit|went off|landed))",
+    ),
+    (
+        "Sexual violence",
+        r"\b(?:rap(?:e|ed|ing)|gang-?raped?|sexual(?:ly)? (?:assault\w*|violence|abuse\w*|harass\w*)|molest\w*)\b",
+    ),
+    (
+        "Abduction/forced disappearance",
+        r"\b(?:abduct\w*|kidnap\w*|taken hostage|held hostage|hostages?|forced(?:ly)? disappear\w*|went missing after being (?:picked|taken)|picked up by)\b",
+    ),
+    (
+        "Excessive force against protesters",
+        r"\b(?:(?:police|forces|troops|soldiers)\b[^.]{0,60}\b(?:killed|shot dead|opened fire on)\b[^.]{0,40}\b(?:protesters|demonstrators|marchers)|(?:protesters|demonstrators)\b[^.]{0,40}\b(?:were|was) (?:killed|shot dead) by (?:police|security forces|troops))",
+    ),
+    (
+        "Protest with intervention",
+        r"\b(?:protest\w*|demonstrat\w*|rall\w+|march\w*|sit-?in|picket\w*|strike)\b[^.]{0,160}\b(?:dispers\w+|tear ?gas|baton|lathi|arrested|detained|water cannons?|rubber bullets|broke up|prevented|stopped by)|\b(?:dispers\w+|tear ?gas|water cannons?|baton[- ]charged?)\b[^.]{0,160}\b(?:protest\w*|demonstrat\w*|rall\w+|march\w*|crowd)",
+    ),
+    (
+        "Violent demonstration",
+        r"\b(?:riot\w*|rioters|(?:protest\w*|demonstrat\w*)\b[^.]{0,120}\b(?:pelted|hurled stones|threw stones|stone-?pelting|torched|set (?:ablaze|on fire)|vandali[sz]\w*|clashed|turned violent|blocked)|stone-?pelting)\b",
+    ),
+    (
+        "Mob violence",
+        r"\b(?:mob|lynch\w*|vigilante\w*|angry (?:crowd|villagers|residents)|beaten to death by (?:a )?(?:crowd|villagers|residents))\b",
+    ),
+    (
+        "Peaceful protest",
+        r"\b(?:protest\w*|demonstrat(?:ion|ions|ed|ors|ing)|rall(?:y|ies|ied)|march(?:ed|es)?\b|sit-?ins?|picket\w*|hunger strike|vigil|gathered to (?:demand|denounce|condemn|call)|staged (?:a )?(?:strike|walkout)|boycott\w*|petition\w*)",
+    ),
+    (
+        "Attack",
+        r"\b(?:execut(?:ed|ing|ions?)\b(?!\s+(?:\w+\s+){0,6}(?:operations?|attacks?|plans?|orders?|raids?))|massacr\w+|beheaded|summarily killed)",
+    ),
+    (
+        "Government regains territory",
+        r"\b(?:(?:army|troops|forces|military|government)\b[^.]{0,80}\b(?:recaptured|retook|regained (?:control|territory)|liberated|reclaimed|recovered control))",
+    ),
+    (
+        "Non-state actor overtakes territory",
+        r"\b(?:(?:militants|rebels|insurgents|fighters|taliban|militia\w*|group)\b[^.]{0,80}\b(?:captured|seized|overran|took control of|took over|stormed and held|recaptured|retook)\b[^.]{0,40}\b(?:town|village|city|district|base|territory|area|positions?|villages|towns|hill))",
+    ),
+    (
+        "Armed clash",
+        r"\b(?:clash\w*|gun ?fights?|fire ?fights?|exchange[sd]? (?:of )?fire|encounters?|firing|fighting|fought|battle[sd]?|skirmish\w*|ambush\w*|engag(?:ed|ement)|offensives?|assaults?|attack\w*|raid\w*|stormed|opened fire|shot (?:at|dead)|gunned down|killed|killing|kills|dead|died|martyr\w*|checkpoints?|roadblocks?|besieged|siege|offensive)\b",
+    ),
     ("Arrests", r"\b(?:arrest\w*|detain\w*|apprehend\w*|taken into custody|custod\w+|nabbed|held by police)\b"),
-    ("Looting/property destruction", r"\b(?:loot\w*|set (?:on )?fire|set ablaze|torch\w*|burn(?:ed|t|ing) (?:down )?(?:the )?(?:houses?|homes?|vehicles?|shops?|schools?|buildings?|trucks?|buses|cars?)|vandali[sz]\w*|ransack\w*|destroy\w*|demolish\w*|damag\w+ (?:property|houses?|homes|vehicles|a school|a church|a mosque)|blew up|plunder\w*|arson|razed)\b"),
-    ("Disrupted weapons use", r"\b(?:defus\w+|(?:seized|recovered|found|confiscated|unearthed) (?:a )?(?:cache|haul|quantity|large quantity|weapons?|arms|explosives?|ammunition|ieds?|bombs?|grenades?|rifles?)|bomb disposal|intercepted (?:a )?(?:missile|drone|rocket)s?|foiled)\b"),
-    ("Agreement", r"\b(?:peace (?:deal|agreement|accord|talks)|ceasefire (?:agreement|deal)|signed (?:an? )?(?:agreement|accord|deal|truce)|agreed (?:to|on) (?:a )?(?:ceasefire|truce|exchange|release)|prisoner exchange|truce)\b"),
-    ("Change to group/activity", r"\b(?:surrender\w*|defect\w*|laid down (?:their|his) arms|joined the (?:group|militants|rebels)|announced? (?:the )?(?:formation|merger|dissolution|split)|new (?:leader|chief|commander)|appointed (?:as )?(?:leader|chief)|curfew|lockdown|banned|declared (?:a )?(?:state of emergency|curfew)|recruit\w*|training camp)\b"),
-    ("Headquarters or base established", r"\b(?:(?:set up|established|opened) (?:a |an |new )?(?:base|headquarters|camp|outpost|office)s?)\b"),
-    ("Non-violent transfer of territory", r"\b(?:handed over (?:control|the town|territory)|withdr(?:ew|awn) from|pulled out of|took over (?:without|peacefully))\b"),
+    (
+        "Looting/property destruction",
+        r"\b(?:loot\w*|set (?:on )?fire|set ablaze|torch\w*|burn(?:ed|t|ing) (?:down )?(?:the )?(?:houses?|homes?|vehicles?|shops?|schools?|buildings?|trucks?|buses|cars?)|vandali[sz]\w*|ransack\w*|destroy\w*|demolish\w*|damag\w+ (?:property|houses?|homes|vehicles|a school|a church|a mosque)|blew up|plunder\w*|arson|razed)\b",
+    ),
+    (
+        "Disrupted weapons use",
+        r"\b(?:defus\w+|(?:seized|recovered|found|confiscated|unearthed) (?:a )?(?:cache|haul|quantity|large quantity|weapons?|arms|explosives?|ammunition|ieds?|bombs?|grenades?|rifles?)|bomb disposal|intercepted (?:a )?(?:missile|drone|rocket)s?|foiled)\b",
+    ),
+    (
+        "Agreement",
+        r"\b(?:peace (?:deal|agreement|accord|talks)|ceasefire (?:agreement|deal)|signed (?:an? )?(?:agreement|accord|deal|truce)|agreed (?:to|on) (?:a )?(?:ceasefire|truce|exchange|release)|prisoner exchange|truce)\b",
+    ),
+    (
+        "Change to group/activity",
+        r"\b(?:surrender\w*|defect\w*|laid down (?:their|his) arms|joined the (?:group|militants|rebels)|announced? (?:the )?(?:formation|merger|dissolution|split)|new (?:leader|chief|commander)|appointed (?:as )?(?:leader|chief)|curfew|lockdown|banned|declared (?:a )?(?:state of emergency|curfew)|recruit\w*|training camp)\b",
+    ),
+    (
+        "Headquarters or base established",
+        r"\b(?:(?:set up|established|opened) (?:a |an |new )?(?:base|headquarters|camp|outpost|office)s?)\b",
+    ),
+    (
+        "Non-violent transfer of territory",
+        r"\b(?:handed over (?:control|the town|territory)|withdr(?:ew|awn) from|pulled out of|took over (?:without|peacefully))\b",
+    ),
 )
 TRIGGERS: tuple[tuple[str, re.Pattern[str]], ...] = tuple((sub, re.compile(p, re.IGNORECASE)) for sub, p in _TRIGGERS)
 
@@ -90,8 +157,11 @@ CIVILIAN_TARGET_RE = re.compile(
     r"houses?|homes?|market)\b",
     re.IGNORECASE,
 )
-NEAR_RE = re.compile(r"\b(?:near|outskirts of|close to|vicinity of|km (?:from|north|south|east|west)|area of|"
-                     r"areas? of|on the road)\b", re.IGNORECASE)
+NEAR_RE = re.compile(
+    r"\b(?:near|outskirts of|close to|vicinity of|km (?:from|north|south|east|west)|area of|"
+    r"areas? of|on the road)\b",
+    re.IGNORECASE,
+)
 TOTAL_RE = re.compile(r"\b(?:total|in all|overall|altogether|combined|toll rose|bringing the)\b", re.IGNORECASE)
 
 KILL_ONLY_TYPES = frozenset({"Armed clash"})
@@ -167,7 +237,8 @@ def build_events(so: StageOutputs) -> tuple[list[Event], list[Claim]]:
     candidates, totals = _split_off_totals(candidates)
     candidates = _merge_same_happening(candidates)
     leftover = [
-        c for c in so.figure_claims
+        c
+        for c in so.figure_claims
         if in_sentence.of(c.evidence.spans[0].start) not in history_sentences
         and not any(c in cand.claims for cand in candidates)
         and all(c.evidence.spans[0] != t.evidence.spans[0] for t in totals)
@@ -190,8 +261,8 @@ class _Index:
     def of(self, offset: int) -> int:
         return max(0, bisect.bisect_right(self.starts, offset) - 1)
 
-    def _group(self, items, key):  # type: ignore[no-untyped-def]
-        grouped: dict[int, list] = {}  # type: ignore[type-arg]
+    def _group(self, items: Iterable[T], key: Callable[[T], int]) -> dict[int, list[T]]:
+        grouped: dict[int, list[T]] = {}
         for item in items:
             grouped.setdefault(self.of(key(item)), []).append(item)
         return grouped
@@ -205,15 +276,13 @@ def _clauses(sent: Span) -> list[Span]:
     out: list[Span] = []
     start = 0
     for m in CLAUSE_BREAK_RE.finditer(sent.text):
-        out.append(Span(sent.start + start, sent.start + m.start(), sent.text[start:m.start()]))
+        out.append(Span(sent.start + start, sent.start + m.start(), sent.text[start : m.start()]))
         start = m.end()
     out.append(Span(sent.start + start, sent.end, sent.text[start:]))
     return [c for c in out if c.text.strip()]
 
 
-def _candidates_for_sentence(
-    i: int, sent: Span, so: StageOutputs, idx: _Index, history: set[int]
-) -> list[_Candidate]:
+def _candidates_for_sentence(i: int, sent: Span, so: StageOutputs, idx: _Index, history: set[int]) -> list[_Candidate]:
     if i in history and not any(not d.historical for d in idx.dates.get(i, [])):
         return []
     if _is_accusation(sent.text) or _is_inside_quote_only(sent):
@@ -248,7 +317,7 @@ def _candidate_for_clause(i: int, clause: Span, sent: Span, idx: _Index) -> _Can
         actors=[a for a in idx.actors.get(i, []) if _within(a.evidence.spans[0].start, clause)],
         claims=[c for c in idx.claims.get(i, []) if _within(c.evidence.spans[0].start, clause)],
         time=dates[0].time if dates else None,
-        duration=(idx.durations.get(i) or [None])[0],
+        duration=next(iter(idx.durations.get(i, [])), None),
         reasons=[f"'{m.group(0)}' in sentence {i + 1} -> {sub}"],
     )
     candidate.own_place = bool(candidate.places)
@@ -265,7 +334,7 @@ def _first_trigger(text: str) -> tuple[str, re.Match[str]] | None:
 
 def _is_not_an_event(text: str, trigger: re.Match[str]) -> bool:
     """Future, appeal, threat or media words before the trigger in the same clause."""
-    window = text[max(0, trigger.start() - 80): trigger.end() + 20]
+    window = text[max(0, trigger.start() - 80) : trigger.end() + 20]
     return NOT_AN_EVENT_RE.search(window) is not None and not re.search(
         r"\b(?:killed|died|dead|injured|wounded|arrested|detained|abducted)\b", text, re.I
     )
@@ -278,13 +347,17 @@ def _is_accusation(text: str) -> bool:
 def _is_inside_quote_only(sent: Span) -> bool:
     """Speeches of appeal and ideology in quotes carry no event unless they count casualties."""
     stripped = sent.text.strip()
-    return bool(stripped) and stripped[0] in "“\"" and not GENERIC_KILL_RE.search(stripped)
+    return bool(stripped) and stripped[0] in '“"' and not GENERIC_KILL_RE.search(stripped)
 
 
 def _refine(sub: str, text: str) -> str:
     """Armed clash vs attack on civilians, and arrests by non-state actors (abductions)."""
     if sub == "Armed clash":
-        generic = re.search(r"\b(?:attack\w*|killed|killing|kills|dead|died|opened fire|shot (?:at|dead)|gunned down|raid\w*|assault\w*|stormed)\b", text, re.I)
+        generic = re.search(
+            r"\b(?:attack\w*|killed|killing|kills|dead|died|opened fire|shot (?:at|dead)|gunned down|raid\w*|assault\w*|stormed)\b",
+            text,
+            re.I,
+        )
         if generic and not ARMED_TARGET_RE.search(text) and CIVILIAN_TARGET_RE.search(text):
             return "Attack"
         if re.search(r"\bexecut(?:ed|ing|ion)\b", text, re.I) and CIVILIAN_TARGET_RE.search(text):
@@ -303,13 +376,17 @@ def _fold_continuations(candidates: list[_Candidate], so: StageOutputs) -> list[
             prev is not None
             and c.sentence in (prev.sentence, prev.sentence + 1)
             and not c.own_place
-            and (c.sub_event_type in KILL_ONLY_TYPES
-                 or tx.event_type_of(c.sub_event_type) == tx.event_type_of(prev.sub_event_type))
+            and (
+                c.sub_event_type in KILL_ONLY_TYPES
+                or tx.event_type_of(c.sub_event_type) == tx.event_type_of(prev.sub_event_type)
+            )
             and _same_paragraph(so, prev.trigger.start, c.trigger.start)
             and not TOTAL_RE.search(so.sentences[c.sentence].text)
         ):
-            if (tx.event_type_of(c.sub_event_type) == tx.event_type_of(prev.sub_event_type)
-                    and SPECIFICITY[c.sub_event_type] < SPECIFICITY[prev.sub_event_type]):
+            if (
+                tx.event_type_of(c.sub_event_type) == tx.event_type_of(prev.sub_event_type)
+                and SPECIFICITY[c.sub_event_type] < SPECIFICITY[prev.sub_event_type]
+            ):
                 prev.reasons.append(f"{c.sub_event_type} from sentence {c.sentence + 1}")
                 prev.sub_event_type = c.sub_event_type
             prev.claims.extend(x for x in c.claims if x not in prev.claims)
@@ -330,7 +407,8 @@ def _same_paragraph(so: StageOutputs, a: int, b: int) -> bool:
 def _default_place(places: Sequence[Place]) -> Place | None:
     """The document's main place: the first place named, preferring anything finer than a country."""
     finer = [p for p in places if p.feature_code not in COUNTRY_CODES]
-    return (finer or list(places) or [None])[0]
+    candidates = finer or list(places)
+    return candidates[0] if candidates else None
 
 
 def _default_time(so: StageOutputs) -> EventTime | None:
@@ -343,13 +421,23 @@ COUNTRY_CODES = frozenset({"PCLI", "PCL", "PCLD", "PCLS", "PCLF", "PCLIX"})
 
 def _fill_defaults(c: _Candidate, place: Place | None, time: EventTime | None) -> None:
     only_countries = bool(c.places) and all(p.feature_code in COUNTRY_CODES for p in c.places)
-    if only_countries and place is not None and place.feature_code not in COUNTRY_CODES and any(
-        p.iso3 == place.iso3 for p in c.places
+    if (
+        only_countries
+        and place is not None
+        and place.feature_code not in COUNTRY_CODES
+        and any(p.iso3 == place.iso3 for p in c.places)
     ):
         c.places = []  # "to Pakistan" in a report about Balochistan: the finer main place says more
     if not c.places and place is not None:
-        c.places = [replace(place, evidence=replace(place.evidence, reason=(
-            f"no place named in the sentence; the document's main place: {place.evidence.reason}")))]
+        c.places = [
+            replace(
+                place,
+                evidence=replace(
+                    place.evidence,
+                    reason=(f"no place named in the sentence; the document's main place: {place.evidence.reason}"),
+                ),
+            )
+        ]
         c.own_place = False
     if c.time is None and time is not None:
         c.time = time
@@ -399,10 +487,7 @@ def _figure_units(c: _Candidate) -> set[str]:
         if claim.figure is None:
             continue
         end = claim.figure.evidence.spans[0].end
-        units.update(
-            a.unit for a in c.actors
-            if a.unit and end <= a.evidence.spans[0].start <= end + UNIT_WINDOW
-        )
+        units.update(a.unit for a in c.actors if a.unit and end <= a.evidence.spans[0].start <= end + UNIT_WINDOW)
     return units
 
 
@@ -438,9 +523,17 @@ def _split_off_totals(candidates: list[_Candidate]) -> tuple[list[_Candidate], l
         place = _best_place(c.places)
         coarse = not c.own_place or (place is not None and place.geo_precision == 3)
         smaller = [k for k in (_killed_sum(o.claims) for o in candidates if o is not c) if 0 < k < mine]
-        if coarse and mine and len(smaller) >= 2 and sum(smaller) * TOTAL_COVERAGE <= mine <= sum(smaller) * TOTAL_EXCESS:
+        if (
+            coarse
+            and mine
+            and len(smaller) >= 2
+            and sum(smaller) * TOTAL_COVERAGE <= mine <= sum(smaller) * TOTAL_EXCESS
+        ):
             totals.extend(
-                replace(cl, evidence=replace(cl.evidence, reason=cl.evidence.reason + "; a total over the document's events"))
+                replace(
+                    cl,
+                    evidence=replace(cl.evidence, reason=cl.evidence.reason + "; a total over the document's events"),
+                )
                 for cl in c.claims
                 if all(cl.evidence.spans[0] != t.evidence.spans[0] for t in totals)
             )
@@ -451,8 +544,7 @@ def _split_off_totals(candidates: list[_Candidate]) -> tuple[list[_Candidate], l
 
 # --- the event record ---------------------------------------------------------------------------------
 
-STANCE_WEAKNESS = (Stance.DENIED, Stance.ALLEGED, Stance.CLAIMED, Stance.UNCONFIRMED, Stance.REPORTED,
-                   Stance.CONFIRMED)
+STANCE_WEAKNESS = (Stance.DENIED, Stance.ALLEGED, Stance.CLAIMED, Stance.UNCONFIRMED, Stance.REPORTED, Stance.CONFIRMED)
 
 
 def _to_event(n: int, c: _Candidate, so: StageOutputs) -> Event:
@@ -509,9 +601,16 @@ def _assign_actors(
         return (crowd[0] if crowd else None), tuple(crowd[1:]), (police[0] if police else None), ()
     armed = [a for a in c.actors if a.inter != tx.INTER_CIVILIANS]
     before = [a for a in armed if a.evidence.spans[0].start < c.trigger.start]
-    by_agent = [a for a in armed if a.evidence.spans[0].start > c.trigger.start
-                and re.search(r"\bby\s+(?:the\s+)?$", so.text[max(0, a.evidence.spans[0].start - 12):a.evidence.spans[0].start])]
-    chosen = (before or by_agent or armed or [None])[0]
+    by_agent = [
+        a
+        for a in armed
+        if a.evidence.spans[0].start > c.trigger.start
+        and re.search(
+            r"\bby\s+(?:the\s+)?$", so.text[max(0, a.evidence.spans[0].start - 12) : a.evidence.spans[0].start]
+        )
+    ]
+    ranked = before or by_agent or armed
+    chosen: Actor | None = ranked[0] if ranked else None
     if chosen is None or _is_only_the_target(chosen, c, before, by_agent):
         chosen = _unidentified_perpetrator(c, so)
     actor1 = _with_unit(chosen, c.actors)
@@ -519,7 +618,12 @@ def _assign_actors(
     actor2 = others[0] if others else None
     if actor2 is None and actor1 is not None and tx.event_type_of(c.sub_event_type) == tx.BATTLES:
         actor2 = _main_opponent(so, actor1)
-    return actor1, (), actor2, tuple(others[1:2]) if actor2 is not None and others[1:2] and others[1].inter == actor2.inter else ()
+    return (
+        actor1,
+        (),
+        actor2,
+        tuple(others[1:2]) if actor2 is not None and others[1:2] and others[1].inter == actor2.inter else (),
+    )
 
 
 def _is_only_the_target(chosen: Actor, c: _Candidate, before: list[Actor], by_agent: list[Actor]) -> bool:
@@ -550,9 +654,7 @@ def _unidentified_perpetrator(c: _Candidate, so: StageOutputs) -> Actor | None:
 
 
 def _named_in_paragraph(so: StageOutputs, actor: Actor, offset: int) -> bool:
-    return any(
-        a.name == actor.name and _same_paragraph(so, a.evidence.spans[0].start, offset) for a in so.actors
-    )
+    return any(a.name == actor.name and _same_paragraph(so, a.evidence.spans[0].start, offset) for a in so.actors)
 
 
 def _unique(actors: Sequence[Actor]) -> list[Actor]:
@@ -594,8 +696,14 @@ def _main_armed_actor(so: StageOutputs) -> Actor | None:
     return first[name]
 
 
-CREDIBILITY = (Stance.CONFIRMED, Stance.REPORTED, Stance.UNCONFIRMED, Stance.CLAIMED, Stance.ALLEGED,
-               Stance.DENIED)  # best first: which claimant's figures make the best estimate
+CREDIBILITY = (
+    Stance.CONFIRMED,
+    Stance.REPORTED,
+    Stance.UNCONFIRMED,
+    Stance.CLAIMED,
+    Stance.ALLEGED,
+    Stance.DENIED,
+)  # best first: which claimant's figures make the best estimate
 
 
 def _toll(claims: Sequence[Claim]) -> Toll:
@@ -620,7 +728,9 @@ def _toll(claims: Sequence[Claim]) -> Toll:
         fatalities=best.killed_total or 0,
         fatalities_low=min(killed_totals) if any_killed else None,
         fatalities_best=best.killed_total if any_killed else None,
-        fatalities_high=None if not any_killed or any(h is None for h in highs) else max(h for h in highs if h is not None),
+        fatalities_high=None
+        if not any_killed or any(h is None for h in highs)
+        else max(h for h in highs if h is not None),
         killed=best.by_category[Category.KILLED],
         injured=best.by_category[Category.INJURED],
         detained=best.by_category[Category.DETAINED],
@@ -685,8 +795,9 @@ _NOTE_VERBS = {
 }
 
 
-def _notes(sub: str, actor1: Actor | None, actor2: Actor | None, place: Place | None,
-           time: EventTime | None, toll: Toll) -> str:
+def _notes(
+    sub: str, actor1: Actor | None, actor2: Actor | None, place: Place | None, time: EventTime | None, toll: Toll
+) -> str:
     """A neutral one-line summary in ACLED's style, built only from coded fields (no source wording)."""
     when = f"On {time.event_date.isoformat()}, " if time else ""
     who = actor1.name if actor1 else "An unidentified actor"
@@ -697,8 +808,11 @@ def _notes(sub: str, actor1: Actor | None, actor2: Actor | None, place: Place | 
         action = f"was involved in an event coded as {sub.lower()}"
     where = ""
     if place is not None:
-        where = f" in {place.name}" + (f" ({place.admin1}, {place.country})" if place.admin1 and place.country
-                                        and place.admin1 != place.name else "")
+        where = f" in {place.name}" + (
+            f" ({place.admin1}, {place.country})"
+            if place.admin1 and place.country and place.admin1 != place.name
+            else ""
+        )
     toll_note = ""
     if toll.fatalities_low:
         toll_note = f" Fatalities: {toll.fatalities} ({toll.status.value})."

@@ -9,8 +9,13 @@ from __future__ import annotations
 import functools
 import importlib.util
 import logging
+from typing import TYPE_CHECKING
 
 from .errors import ModelNotFoundError
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc
 
 logger = logging.getLogger(__name__)
 
@@ -31,7 +36,7 @@ def available_model() -> str:
 
 
 @functools.lru_cache(maxsize=4)
-def load_pipeline(name: str | None = None) -> "Language":  # noqa: UP037
+def load_pipeline(name: str | None = None) -> Language:
     """Load (once per process) the spaCy pipeline ``name``, or the preferred installed one."""
     import spacy
 
@@ -55,12 +60,8 @@ def _register_newline_sentences() -> None:
         return
 
     @Language.component(NEWLINE_SENTENCES)
-    def newline_sentences(doc):  # type: ignore[no-untyped-def]
+    def newline_sentences(doc: Doc) -> Doc:
         for token in doc[1:]:
             if "\n" in doc[token.i - 1].text or doc[token.i - 1].whitespace_.count("\n"):
                 token.is_sent_start = True
         return doc
-
-
-if False:  # pragma: no cover - typing only, keeps spaCy off the import path
-    from spacy.language import Language

@@ -23,6 +23,7 @@ from .nlp import load_pipeline
 from .records import Document, EventTime, Evidence, Extraction, Problem, Span
 
 if TYPE_CHECKING:
+    from spacy.language import Language
     from spacy.tokens import Doc
 
 # spaCy's nlp.pipe batch size; 32 measured fastest for wire-length reports on this 2-core machine.
@@ -41,7 +42,7 @@ class Pipeline:
         self.model = model
 
     @property
-    def nlp(self):  # type: ignore[no-untyped-def]
+    def nlp(self) -> Language:
         return load_pipeline(self.model)
 
     def extract_text(

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 
-class Stance(str, enum.Enum):
+class Stance(enum.StrEnum):
     """How a claimant stands behind a statement (DESIGN.md, Claim)."""
 
     CLAIMED = "claimed"  # stated by a party to the fight about its own action or its enemy's losses
@@ -30,13 +30,13 @@ class Stance(str, enum.Enum):
     REPORTED = "reported"  # stated by the reporter or a neutral source, no attribution
 
 
-class ClaimKind(str, enum.Enum):
+class ClaimKind(enum.StrEnum):
     FIGURE = "figure"  # a number of people killed / injured / detained / abducted
     RESPONSIBILITY = "responsibility"  # "the BLA claimed the attack"
     ALLEGATION = "allegation"  # "X accused Y of ..."
 
 
-class Category(str, enum.Enum):
+class Category(enum.StrEnum):
     """What a figure counts."""
 
     KILLED = "killed"
@@ -45,7 +45,7 @@ class Category(str, enum.Enum):
     ABDUCTED = "abducted"
 
 
-class Side(str, enum.Enum):
+class Side(enum.StrEnum):
     """Whose people a figure counts, relative to the event's actors."""
 
     ATTACKERS = "attackers"  # the perpetrators / non-state fighters of actor1
@@ -54,7 +54,7 @@ class Side(str, enum.Enum):
     UNKNOWN = "unknown"
 
 
-class Qualifier(str, enum.Enum):
+class Qualifier(enum.StrEnum):
     EXACT = "exact"
     AT_LEAST = "at_least"  # "at least", "over", "more than", "dozens"
     AT_MOST = "at_most"  # "up to", "nearly", "less than"
@@ -293,9 +293,7 @@ def from_dict(cls: type[Any], data: Any) -> Any:
     if dataclasses.is_dataclass(cls):
         hints = _type_hints(cls)
         kwargs = {
-            f.name: _convert(hints[f.name], data[f.name])
-            for f in dataclasses.fields(cls)
-            if f.init and f.name in data
+            f.name: _convert(hints[f.name], data[f.name]) for f in dataclasses.fields(cls) if f.init and f.name in data
         }
         return cls(**kwargs)
     return _convert(cls, data)
@@ -314,7 +312,7 @@ def _convert(tp: Any, value: Any) -> Any:
     if origin is tuple:
         (item,) = typing.get_args(tp)[:1]
         return tuple(_convert(item, v) for v in value)
-    if dataclasses.is_dataclass(tp):
+    if isinstance(tp, type) and dataclasses.is_dataclass(tp):
         return from_dict(tp, value)
     if isinstance(tp, type) and issubclass(tp, enum.Enum):
         return tp(value)

@@ -74,7 +74,11 @@ def ingest_paths(
     """Extract every document under ``paths`` into ``store``; documents already stored are skipped."""
     summary = RunSummary()
     extractions = extract_paths(
-        paths, published=published, source=source, pipeline=pipeline, summary=summary,
+        paths,
+        published=published,
+        source=source,
+        pipeline=pipeline,
+        summary=summary,
         skip=lambda document: store.has_document(document.id),
     )
     for extraction in extractions:
