@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from ..errors import EvaluationError, IngestError
 from ..records import Document, Extraction, Problem
 from . import acled, case2021, geoparsing, gtd, muc4, satp, wikievents
-from .common import ErrorLog
+from .common import LOWER_IS_BETTER_SUFFIX, ErrorLog
 from .suite import Suite, Unit
 
 if TYPE_CHECKING:
@@ -53,7 +53,6 @@ SUITES: dict[str, Suite] = {
     )
 }
 DEFAULT_SEED = 20240611  # the seed the gold splits were drawn with; any fixed value would do
-LOWER_IS_BETTER_SUFFIX = "_km"  # metrics named *_km are errors in km, every other metric is a share in 0..1
 
 
 class Extractor(Protocol):
@@ -176,9 +175,7 @@ def _refused(unit: Unit[Any], origin: str, exc: IngestError) -> Extraction:
         origin=origin,
         external_id=unit.key,
     )
-    problem = Problem(
-        origin=origin, reason=f"ingest refused the text: {exc.reason}", doc_id=document.id, fatal=True
-    )
+    problem = Problem(origin=origin, reason=f"ingest refused the text: {exc.reason}", doc_id=document.id, fatal=True)
     return Extraction(document=document, events=(), claims=(), problem=problem)
 
 
@@ -201,11 +198,7 @@ def render_table(report: EvalReport, floors: dict[str, float] | None = None) -> 
         table.add_column("floor", justify="right")
     for key in get_suite(report.suite).metrics:
         value = report.metrics.get(key)
-        shown = (
-            "n/a"
-            if value is None
-            else (f"{value:.1f}" if key.endswith(LOWER_IS_BETTER_SUFFIX) else f"{value:.3f}")
-        )
+        shown = "n/a" if value is None else (f"{value:.1f}" if key.endswith(LOWER_IS_BETTER_SUFFIX) else f"{value:.3f}")
         if floors is None:
             table.add_row(key, shown)
         else:

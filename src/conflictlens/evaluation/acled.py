@@ -152,9 +152,7 @@ def old_coarse_type(event_type: str) -> str:
 
 def predicted_old_type(event: Event) -> str:
     """Our modern type mapped to the pre-2019 scheme (suite README, acled2015 scoring recipe)."""
-    return OLD_TYPE_BY_SUB_EVENT.get(event.sub_event_type) or OLD_EVENT_TYPE.get(
-        event.event_type, event.event_type
-    )
+    return OLD_TYPE_BY_SUB_EVENT.get(event.sub_event_type) or OLD_EVENT_TYPE.get(event.event_type, event.event_type)
 
 
 def make_scorer(
@@ -228,9 +226,7 @@ def _row_results(
             "error_km": round(error, 1),
         }
         predicted_place = (
-            None
-            if place is None
-            else [place.name, place.admin1, place.country, place.latitude, place.longitude]
+            None if place is None else [place.name, place.admin1, place.country, place.latitude, place.longitude]
         )
         evidence = evidence_json(place.evidence) if place else None
         results["location_within_25km"] = (error <= NEAR_KM, where, predicted_place, evidence)

@@ -26,9 +26,7 @@ def eval_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print exactly one JSON object.")] = False,
     limit: Annotated[
         int | None,
-        typer.Option(
-            "--limit", help="Score a seeded sample of N records (acled: N groups of rows sharing a note)."
-        ),
+        typer.Option("--limit", help="Score a seeded sample of N records (acled: N groups of rows sharing a note)."),
     ] = None,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the --limit sample.")] = DEFAULT_SEED,
     errors: Annotated[

@@ -28,6 +28,7 @@ EARTH_RADIUS_KM = 6371.0088  # IUGG mean Earth radius, the usual choice for grea
 UNRESOLVED_ERROR_KM = 20037.5
 NEAR_KM = 25.0  # "Accuracy@25 km": same town or its immediate surroundings
 REGION_KM = 161.0  # "Accuracy@161 km" (100 miles): the geoparsing literature's standard threshold
+LOWER_IS_BETTER_SUFFIX = "_km"  # metrics named *_km are errors in km; every other metric is a share in 0..1
 
 T = TypeVar("T")
 
@@ -51,9 +52,7 @@ def gold_files(data_dir: Path) -> list[Path]:
         )
     files = sorted(p for p in data_dir.glob("*.jsonl") if p.is_file())
     if not files:
-        raise EvaluationError(
-            f"{data_dir}: no *.jsonl files. The suite's folder holds dev.jsonl (and others)."
-        )
+        raise EvaluationError(f"{data_dir}: no *.jsonl files. The suite's folder holds dev.jsonl (and others).")
     return files
 
 
@@ -73,9 +72,7 @@ def read_rows(data_dir: Path) -> list[GoldRow]:
                         f"{path}:{number}: not valid JSON ({exc.msg}). Each line must be one JSON object."
                     ) from exc
                 if not isinstance(data, dict):
-                    raise EvaluationError(
-                        f"{path}:{number}: a JSON object was expected, got {type(data).__name__}."
-                    )
+                    raise EvaluationError(f"{path}:{number}: a JSON object was expected, got {type(data).__name__}.")
                 rows.append(GoldRow(origin, data))
     return rows
 
@@ -242,16 +239,20 @@ _DASHES = str.maketrans({c: "-" for c in "\u2010\u2011\u2012\u2013\u2014\u2015\u
 _QUOTES = str.maketrans(
     {c: "'" for c in "\u2018\u2019\u201a\u201b\u2032`\u00b4"} | {c: '"' for c in "\u201c\u201d\u201e"}
 )
-_PUNCT_RE = re.compile(
-    r"[^\w\s:]"
-)  # everything but word characters, spaces and ACLED's "ACRONYM: Name" colon
+# Latin letters that NFKD does not decompose into a base letter and a mark.
+_LETTERS = str.maketrans(
+    {"ı": "i", "ø": "o", "Ø": "o", "ł": "l", "Ł": "l", "đ": "d", "Đ": "d", "æ": "ae", "Æ": "ae", "œ": "oe",
+     "Œ": "oe", "þ": "th", "ð": "d", "ħ": "h"}
+)  # fmt: skip
+_APOSTROPHES_RE = re.compile("['\u02bc\u02bb\u02bf\u02be]")  # dropped: "Ma'rib" = "Marib", "People's" = "Peoples"
+_PUNCT_RE = re.compile(r"[^\w\s:]")  # all but word characters, spaces and ACLED's "ACRONYM: Name" colon
 _SPACES_RE = re.compile(r"\s+")
 LEADING_ARTICLES = ("the ",)
 
 
 def fold(text: str) -> str:
     """Case-fold and strip accents (NFKD), unify dashes and quotes, collapse whitespace."""
-    decomposed = unicodedata.normalize("NFKD", text.translate(_DASHES).translate(_QUOTES))
+    decomposed = unicodedata.normalize("NFKD", text.translate(_DASHES).translate(_QUOTES).translate(_LETTERS))
     plain = "".join(c for c in decomposed if not unicodedata.combining(c))
     return _SPACES_RE.sub(" ", plain.casefold()).strip()
 
@@ -259,11 +260,11 @@ def fold(text: str) -> str:
 def normalize_name(name: str) -> str:
     """An actor or place name as the scorer compares it.
 
-    Case-folded and accent-free, ACLED's ``(YYYY-)`` period suffixes removed, punctuation (but not the
-    "ACRONYM: Name" colon) turned to spaces, a leading "the" dropped, whitespace collapsed. Nothing else:
-    no aliases, no fuzzy matching.
+    Case-folded and accent-free, ACLED's ``(YYYY-)`` period suffixes removed, apostrophes dropped, other
+    punctuation (but not the "ACRONYM: Name" colon) turned to spaces, a leading "the" dropped, whitespace
+    collapsed. Nothing else: no aliases, no fuzzy matching.
     """
-    text = fold(YEAR_SUFFIX_RE.sub(" ", name))
+    text = _APOSTROPHES_RE.sub("", fold(YEAR_SUFFIX_RE.sub(" ", name)))
     text = _SPACES_RE.sub(" ", _PUNCT_RE.sub(" ", text)).strip()
     text = _SPACES_RE.sub(" ", text.replace(" :", ":")).strip()
     for article in LEADING_ARTICLES:
@@ -330,9 +331,7 @@ def greedy_assign(costs: Sequence[Sequence[float | None]]) -> dict[int, int]:
     ``None`` forbids a pair. Greedy is not the optimum of the total cost, but it is deterministic, easy to
     explain, and the groups it is used on are small (a few gold rows against a few predicted events).
     """
-    candidates = sorted(
-        (cost, r, c) for r, row in enumerate(costs) for c, cost in enumerate(row) if cost is not None
-    )
+    candidates = sorted((cost, r, c) for r, row in enumerate(costs) for c, cost in enumerate(row) if cost is not None)
     taken_rows: set[int] = set()
     taken_cols: set[int] = set()
     assignment: dict[int, int] = {}

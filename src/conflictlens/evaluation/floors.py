@@ -23,11 +23,10 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import EvaluationError
-from .common import file_digests
+from .common import LOWER_IS_BETTER_SUFFIX, file_digests
 
 FLOORS_PATH = Path(__file__).with_name("floors.json")
 GOLD_ENV = "CONFLICTLENS_GOLD"
-LOWER_IS_BETTER_SUFFIX = "_km"
 # A floor sits this far under the measured share, rounded down to 0.01: enough for platform noise (spaCy
 # builds, float summation order), small enough that a real regression of one point fails the gate.
 NOISE_MARGIN = 0.01
@@ -158,9 +157,7 @@ def digest_changes(recorded: Mapping[str, str], current: Mapping[str, str]) -> l
         elif name not in recorded:
             changes.append(f"{name}: present now but not recorded in floors.json")
         elif recorded[name] != current[name]:
-            changes.append(
-                f"{name}: sha256 {current[name][:12]}... differs from the recorded {recorded[name][:12]}..."
-            )
+            changes.append(f"{name}: sha256 {current[name][:12]}... differs from the recorded {recorded[name][:12]}...")
     return changes
 
 
@@ -228,9 +225,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--propose", action="store_true", help="re-measure and print the proposed floors")
-    parser.add_argument(
-        "--write", action="store_true", help="write them to floors.json (floors never go down)"
-    )
+    parser.add_argument("--write", action="store_true", help="write them to floors.json (floors never go down)")
     parser.add_argument(
         "--allow-lower", action="store_true", help="let --write lower a floor (say why in the commit message)"
     )

@@ -65,9 +65,7 @@ def _toponym(row: GoldRow, data: Any) -> Toponym:
             geonameid=None if data.get("geonameid") is None else int(data["geonameid"]),
         )
     except (KeyError, TypeError, ValueError) as exc:
-        raise EvaluationError(
-            f"{row.origin}: a toponym lacks start/end/name/latitude/longitude ({exc})."
-        ) from exc
+        raise EvaluationError(f"{row.origin}: a toponym lacks start/end/name/latitude/longitude ({exc}).") from exc
     return toponym
 
 
@@ -120,9 +118,7 @@ def score(pairs: Sequence[tuple[Unit[Any], Extraction]], log: ErrorLog) -> dict[
         gold: GeoGold = unit.golds[0]
         offset = text_offset(unit.text, extraction.document.text)
         if offset is None:
-            log.mismatch(
-                gold.id, "toponym_f1", "text as given", "ingest changed the text; spans not comparable", None
-            )
+            log.mismatch(gold.id, "toponym_f1", "text as given", "ingest changed the text; spans not comparable", None)
         predicted = predicted_toponyms(extraction, offset) if offset is not None else {}
         gold_spans = {(t.start, t.end): t for t in gold.toponyms}
         matched = predicted.keys() & gold_spans.keys()

@@ -73,9 +73,7 @@ AUTHORITY_RE = re.compile(
     r"^(military|police) forces of|^government of|"
     r"\b(armed forces|army|police|ministry|authorities|government)\b"
 )
-DATELINE_RE = re.compile(
-    r"\b(\d{1,2}) (JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC)[A-Z]* (\d{2})\b", re.I
-)
+DATELINE_RE = re.compile(r"\b(\d{1,2}) (JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC)[A-Z]* (\d{2})\b", re.I)
 DATELINE_CHARS = 200  # the dateline is the document's first line
 MONTHS = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
 NOTES_FILE_GLOB = "template_notes*.md"
@@ -165,18 +163,14 @@ def _template(row: GoldRow, doc_id: str, index: int, data: dict[str, Any], notes
     if killed is not None and (not isinstance(killed, int) or isinstance(killed, bool)):
         from ..errors import EvaluationError
 
-        raise EvaluationError(
-            f"{row.origin}: template {index} killed should be an int or null, got {killed!r}."
-        )
+        raise EvaluationError(f"{row.origin}: template {index} killed should be an int or null, got {killed!r}.")
     accepted = {killed} if killed is not None else set()
     if killed is not None and ref in notes.killed_with_optional_fills:
         accepted.add(notes.killed_with_optional_fills[ref])
     confidences = [str(c) for c in data.get("perp_confidence") or []]
     return Template(
         index=index,
-        incident_types=tuple(
-            t.strip() for t in str(data.get("incident_type") or "").split(" / ") if t.strip()
-        ),
+        incident_types=tuple(t.strip() for t in str(data.get("incident_type") or "").split(" / ") if t.strip()),
         incident_location=data.get("incident_location"),
         perp_organizations=tuple(Fill.parse(str(o)) for o in data.get("perp_organizations") or []),
         perp_confidence=tuple(Fill.parse(c).alternatives for c in confidences),
@@ -213,9 +207,7 @@ def violent_events(extraction: Extraction) -> list[Event]:
 def perpetrator_predictions(events: Iterable[Event]) -> list[tuple[str, ...]]:
     """One prediction per violent event with a known actor1: its canonical name and its words as written."""
     return [
-        (e.actor1.name, e.actor1.mention)
-        for e in events
-        if e.actor1 is not None and not is_unidentified(e.actor1.name)
+        (e.actor1.name, e.actor1.mention) for e in events if e.actor1 is not None and not is_unidentified(e.actor1.name)
     ]
 
 
@@ -313,11 +305,7 @@ def alignment_score(template: Template, event: Event) -> int:
         score += 1
     place = event.place
     if place is not None:
-        names = {
-            normalize_name(n)
-            for n in (place.name, place.mention, place.admin1, place.admin2, place.country)
-            if n
-        }
+        names = {normalize_name(n) for n in (place.name, place.mention, place.admin1, place.admin2, place.country) if n}
         score += int(bool(names & _location_parts(template.incident_location)))
     return score
 

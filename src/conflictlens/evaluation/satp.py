@@ -52,7 +52,7 @@ UNKNOWN = "Unknown"
 # SATP coders file under "Maoist". Matched as whole words of the normalised actor name.
 MAOIST_NAME_RE = re.compile(
     r"\b(maoists?|naxal\w*|cpi maoist|cpi ml|plga|plfi|tpc|jjmp|tritiya prastuti committee|"
-    r"people s liberation guerrilla army|people s liberation front of india|jharkhand jan mukti parishad)\b"
+    r"peoples liberation guerrilla army|peoples liberation front of india|jharkhand jan mukti parishad)\b"
 )
 
 
@@ -149,9 +149,7 @@ def perpetrator_class(event: Event) -> str:
     actor = event.actor1
     if actor is None:
         return UNKNOWN
-    if MAOIST_NAME_RE.search(normalize_name(actor.name)) or MAOIST_NAME_RE.search(
-        normalize_name(actor.mention)
-    ):
+    if MAOIST_NAME_RE.search(normalize_name(actor.name)) or MAOIST_NAME_RE.search(normalize_name(actor.mention)):
         return MAOIST
     if actor.inter == INTER_STATE_FORCES:
         return SECURITY
@@ -203,9 +201,7 @@ def score(pairs: Sequence[tuple[Unit[Any], Extraction]], log: ErrorLog) -> dict[
                 predicted == gold.perpetrator,
                 gold.perpetrator,
                 predicted,
-                {"actor1": event.actor1.name, "mention": event.actor1.mention}
-                if event and event.actor1
-                else None,
+                {"actor1": event.actor1.name, "mention": event.actor1.mention} if event and event.actor1 else None,
             )
         for key, (ok, gold_value, predicted_value, evidence) in checks.items():
             tallies[key] = tallies[key].add(ok)

@@ -56,9 +56,7 @@ def load(data_dir: Path) -> list[Unit[WikiGold]]:
                 if group and text:
                     groups[group].add(text)
         golds.append(
-            WikiGold(
-                field(row, "id", str), field(row, "text", str), {g: frozenset(s) for g, s in groups.items()}
-            )
+            WikiGold(field(row, "id", str), field(row, "text", str), {g: frozenset(s) for g, s in groups.items()})
         )
     # No date: the documents are undated web pages and no time field is scored.
     return single_units(golds, lambda g: g.id, lambda g: g.text, lambda g: None)
@@ -83,11 +81,7 @@ def predicted_items(events: Iterable[Event]) -> dict[str, set[Item]]:
                 items["victim"].add(item)
         for claim in event.claims:
             figure = claim.figure
-            if (
-                figure is not None
-                and figure.category in VICTIM_CATEGORIES
-                and (item := _item(figure.victim_words))
-            ):
+            if figure is not None and figure.category in VICTIM_CATEGORIES and (item := _item(figure.victim_words)):
                 items["victim"].add(item)
         if event.place is not None and (item := _item(event.place.mention, event.place.name)):
             items["place"].add(item)
