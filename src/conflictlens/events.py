@@ -62,7 +62,7 @@ _TRIGGERS: tuple[tuple[str, str], ...] = (
     ),
     (
         "Grenade",
-        r"\b(?:(?:threw|thrown|hurled|lobbed|tossed|fired)\b[^.]{0,30}\bgrenades?\b|grenades?[- ](?:attacks?|blasts?|explosions?|exploded|hit|went off|landed))",
+        r"\b(?:(?:threw|thrown|hurled|lobbed|tossed)\b[^.]{0,30}\bgrenades?\b(?![- ]launchers?)|grenades?[- ](?:attacks?|blasts?|explosions?|exploded|hit|went off|landed))",
     ),
     (
         "Sexual violence",
@@ -82,7 +82,7 @@ _TRIGGERS: tuple[tuple[str, str], ...] = (
     ),
     (
         "Violent demonstration",
-        r"\b(?:riot\w*|rioters|(?:protest\w*|demonstrat\w*)\b[^.]{0,120}\b(?:pelted|hurled stones|threw stones|stone-?pelting|torched|set (?:ablaze|on fire)|vandali[sz]\w*|clashed|turned violent|blocked)|stone-?pelting)\b",
+        r"\b(?:riot\w*|rioters|(?:protest\w*|demonstrat\w*)\b[^.]{0,120}\b(?:pelted|hurled stones|threw stones|stone-?pelting|torched|set (?:ablaze|on fire)|vandali[sz]\w*|clashed|turned violent|burn(?:ed|ing|t) tires)|stone-?pelting)\b",
     ),
     (
         "Mob violence",
@@ -106,7 +106,7 @@ _TRIGGERS: tuple[tuple[str, str], ...] = (
     ),
     (
         "Armed clash",
-        r"\b(?:clash\w*|gun ?fights?|fire ?fights?|exchange[sd]? (?:of )?fire|encounters?|firing|fighting|fought|battle[sd]?|skirmish\w*|ambush\w*|engag(?:ed|ement)|offensives?|assaults?|attack\w*|raid\w*|stormed|opened fire|shot (?:at|dead)|gunned down|killed|killing|kills|dead|died|martyr\w*|checkpoints?|roadblocks?|besieged|siege|offensive)\b",
+        r"\b(?:clash\w*|gun ?fights?|fire ?fights?|exchange[sd]? (?:of )?fire|encounters?|firing|fighting|fought|battle[sd]?|skirmish\w*|ambush\w*|engag(?:ed|ement)|offensives?|assaults?|attack\w*|raid\w*|stormed|opened fire|shot (?:at|dead|to death)|shot|shots|shooting|gunshots?|fired (?:at|on|upon|with|small arms|machine guns?)|gunned down|assassinat\w+|killed|killing|kills|dead|died|bodies|body of|heads? (?:was|were) found|martyr\w*|checkpoints?|roadblocks?|besieged|siege|offensive)\b",
     ),
     ("Arrests", r"\b(?:arrest\w*|detain\w*|apprehend\w*|taken into custody|custod\w+|nabbed|held by police)\b"),
     (
@@ -123,7 +123,7 @@ _TRIGGERS: tuple[tuple[str, str], ...] = (
     ),
     (
         "Change to group/activity",
-        r"\b(?:surrender\w*|defect\w*|laid down (?:their|his) arms|joined the (?:group|militants|rebels)|announced? (?:the )?(?:formation|merger|dissolution|split)|new (?:leader|chief|commander)|appointed (?:as )?(?:leader|chief)|curfew|lockdown|banned|declared (?:a )?(?:state of emergency|curfew)|recruit\w*|training camp)\b",
+        r"\b(?:surrender\w*|defect\w*|laid down (?:their|his) arms|joined the (?:group|militants|rebels)|announced? (?:the )?(?:formation|merger|dissolution|split)|new (?:leader|chief|commander)|appointed (?:as )?(?:leader|chief)|curfew|lockdown|banned|declared (?:a )?(?:state of emergency|curfew)|recruit\w*|training camp|fortifications?|patrol(?:s|led|ling)?|deploy(?:ed|ment)|reinforcements?|military build-?up)\b",
     ),
     (
         "Headquarters or base established",
@@ -138,7 +138,7 @@ TRIGGERS: tuple[tuple[str, re.Pattern[str]], ...] = tuple((sub, re.compile(p, re
 
 # A sentence that is about the future, an appeal, a warning or a threat reports no event.
 NOT_AN_EVENT_RE = re.compile(
-    r"\b(?:will|would|shall|could|might|may|plan(?:s|ned)? to|threaten\w* to|vow\w* to|pledg\w*|appeal\w*|"
+    r"\b(?:will|would|shall|could|might|plan(?:s|ned)? to|threaten\w* to|vow\w* to|pledg\w*|appeal\w*|"
     r"urg(?:ed|es)|called (?:on|for)|warn\w*|anniversary|videos?|footage|policy|intends? to|aim(?:s|ed)? to|"
     r"in order to|prepar\w+)\b",
     re.IGNORECASE,
@@ -340,8 +340,12 @@ def _is_not_an_event(text: str, trigger: re.Match[str]) -> bool:
     )
 
 
+ACCUSATION_RE = re.compile(r"\b(?:accus(?:ed|es|ing)|blam(?:ed|es|ing))\s+(?:\w+\W+){1,10}?(?:of|for)\b", re.IGNORECASE)
+
+
 def _is_accusation(text: str) -> bool:
-    return re.search(r"\baccus\w+\b[^.]{0,120}\bof\b", text, re.IGNORECASE) is not None
+    """ "The BLA accused the army of ...": an accusation, not a report (not "activists accused of X")."""
+    return ACCUSATION_RE.search(text) is not None
 
 
 def _is_inside_quote_only(sent: Span) -> bool:
@@ -350,8 +354,16 @@ def _is_inside_quote_only(sent: Span) -> bool:
     return bool(stripped) and stripped[0] in '“"' and not GENERIC_KILL_RE.search(stripped)
 
 
+CLASH_RE = re.compile(
+    r"\b(?:clash\w*|exchang\w+ (?:of )?(?:fire|artillery|gunfire)|gun ?fights?|fire ?fights?|fighting|fought|skirmish\w*)\b",
+    re.IGNORECASE,
+)
+
+
 def _refine(sub: str, text: str) -> str:
-    """Armed clash vs attack on civilians, and arrests by non-state actors (abductions)."""
+    """Armed clash vs attack on civilians; shelling exchanged between two sides is a clash."""
+    if sub == "Shelling/artillery/missile attack" and CLASH_RE.search(text):
+        return "Armed clash"
     if sub == "Armed clash":
         generic = re.search(
             r"\b(?:attack\w*|killed|killing|kills|dead|died|opened fire|shot (?:at|dead)|gunned down|raid\w*|assault\w*|stormed)\b",
@@ -552,7 +564,7 @@ def _to_event(n: int, c: _Candidate, so: StageOutputs) -> Event:
     if place is not None and c.own_place and NEAR_RE.search(so.sentences[c.sentence].text) and place.geo_precision == 1:
         place = replace(place, geo_precision=2)
     actor1, assoc1, actor2, assoc2 = _assign_actors(c, so)
-    sub_event_type = c.sub_event_type
+    sub_event_type = _type_by_actors(c)
     if sub_event_type == "Arrests" and actor1 is not None and actor1.inter in NON_STATE_ARMED:
         sub_event_type = "Abduction/forced disappearance"  # ACLED: detention by a non-state group
         c.reasons.append("detained by a non-state armed group -> Abduction/forced disappearance")
@@ -583,6 +595,22 @@ def _to_event(n: int, c: _Candidate, so: StageOutputs) -> Event:
 
 
 NON_STATE_ARMED = frozenset({tx.INTER_REBELS, tx.INTER_POLITICAL_MILITIA, tx.INTER_IDENTITY_MILITIA})
+
+
+def _type_by_actors(c: _Candidate) -> str:
+    """Violence between two armed actors is a clash; one armed actor against civilians is an attack."""
+    if c.sub_event_type not in ("Armed clash", "Attack"):
+        return c.sub_event_type
+    armed = {a.name for a in c.actors if a.inter in tx.ARMED_INTERS}
+    civilians = any(a.inter == tx.INTER_CIVILIANS for a in c.actors)
+    victims = {cl.figure.side for cl in c.claims if cl.figure is not None}
+    if c.sub_event_type == "Armed clash" and len(armed) <= 1 and (civilians or victims == {Side.CIVILIANS}):
+        c.reasons.append("one armed actor against civilians -> Attack")
+        return "Attack"
+    if c.sub_event_type == "Attack" and len(armed) >= 2 and not civilians:
+        c.reasons.append("two armed actors -> Armed clash")
+        return "Armed clash"
+    return c.sub_event_type
 
 
 def _assign_actors(
