@@ -40,9 +40,7 @@ from conflictlens.records import Category
 GOLD = Path(__file__).resolve().parents[2] / "shared" / "gold"
 SIMULATED_PUBLICATION_LAG = dt.timedelta(days=3)
 # ACLED notes that state a coding convention instead of a count from the text.
-ACLED_CONVENTION = re.compile(
-    r"coded as|split (up )?(between|across|among)|fatalities (are|were) split", re.IGNORECASE
-)
+ACLED_CONVENTION = re.compile(r"coded as|split (up )?(between|across|among)|fatalities (are|were) split", re.IGNORECASE)
 
 
 @dataclass
@@ -120,9 +118,7 @@ def check_acled(records: list[dict[str, Any]], n_errors: int) -> None:
         fat_all.add(killed, rec["fatalities"])
         if not ACLED_CONVENTION.search(rec["text"]) and not fat_clean.add(killed, rec["fatalities"]):
             shown = "; ".join(f"{f.evidence.spans[0].text}={f.low} {f.category.value}" for f in figures)
-            errs["fat"].append(
-                f"{rec['id']} gold {rec['fatalities']} got {killed} [{shown}]: {rec['text'][:300]}"
-            )
+            errs["fat"].append(f"{rec['id']} gold {rec['fatalities']} got {killed} [{shown}]: {rec['text'][:300]}")
     for tally in (date_none, date_pub, fat_all, fat_clean):
         print("  ", tally.line())
     show(errs["date"], n_errors)

@@ -193,11 +193,7 @@ PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("ago", _rx(r"\b(?P<n>" + _NUMBER + r"|a|an)\s+(?P<unit>days?|weeks?|months?|years?|decades?)\s+ago\b")),
     (
         "past-years",
-        _rx(
-            r"\b(?:for|over|in)\s+(?:the\s+)?(?:past|last)\s+(?P<n>"
-            + _NUMBER
-            + r")\s+(?P<unit>years|decades)"
-        ),
+        _rx(r"\b(?:for|over|in)\s+(?:the\s+)?(?:past|last)\s+(?P<n>" + _NUMBER + r")\s+(?P<unit>years|decades)"),
     ),
     ("anniversary", _rx(r"\b(?:the\s+)?(?P<n>\d+(?:st|nd|rd|th)|\w+th|first|second|third)\s+anniversary\b")),
     (
@@ -287,8 +283,7 @@ def _matches(text: str) -> list[_Found]:
 
 # Prepositions that belong to the sentence, not the date: "in May" is stored as "May", "early May" whole.
 _LEADING_PREPOSITIONS = frozenset(
-    {"in", "since", "during", "until", "till", "from", "through", "throughout", "of", "by", "before"}
-    | {"after", "on"}
+    {"in", "since", "during", "until", "till", "from", "through", "throughout", "of", "by", "before"} | {"after", "on"}
 )
 _SHORT_MONTH_WORDS = frozenset({"mar", "jun", "jul", "sept", "may"})
 

@@ -41,6 +41,11 @@ from .records import Category, Evidence, Figure, Qualifier, Side, Span
 if TYPE_CHECKING:  # pragma: no cover - typing only, keeps spaCy off the import path
     from spacy.tokens import Doc, Token
 
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
 # ---------------------------------------------------------------------------------------------------------
 # Numbers
 # ---------------------------------------------------------------------------------------------------------
@@ -68,6 +73,10 @@ _YEAR_LIKE = range(1900, 2100)
 # always written with a comma or a word: "1,200", "two thousand").
 MAX_PLAIN_DIGITS = 1899
 
+MONTH_WORDS = _words(
+    "january february march april may june july august september october november december "
+    "jan feb mar apr jun jul aug sep sept oct nov dec"
+)
 # Qualifier phrases, matched on the lower-cased words right before a count (longest first).
 QUALIFIER_PHRASES: tuple[tuple[tuple[str, ...], Qualifier], ...] = tuple(
     sorted(
@@ -147,7 +156,7 @@ TOTAL_WORDS = frozenset({"toll", "total", "altogether", "overall", "tally"})
 # Verbs that move a toll to a new number: "the death toll rose to 12".
 TOLL_VERBS = frozenset({"rise", "climb", "reach", "increase", "jump", "go", "mount", "stand", "touch", "hit"})
 # Quantity nouns to look through: "a total of 12 people", "a group of 5 men".
-QUANTITY_NOUNS = frozenset({"total", "number", "group", "batch", "team", "band", "gang"})
+QUANTITY_NOUNS = frozenset({"total", "number", "group", "batch", "team", "band", "gang", "family"})
 # "killing 3" / "3 killed": how far a casualty word may stand from the count when the parse finds no link.
 # Chosen small (one or two words) on acled/satp dev: wider windows picked up the verb of the next clause.
 NEARBY_AFTER = 2
@@ -156,10 +165,6 @@ NEARBY_BEFORE = 2
 # ---------------------------------------------------------------------------------------------------------
 # Whose people
 # ---------------------------------------------------------------------------------------------------------
-
-
-def _words(text: str) -> frozenset[str]:
-    return frozenset(text.split())
 
 
 STATE_WORDS = _words(
@@ -186,10 +191,13 @@ CIVILIAN_WORDS = _words(
     journalists reporter reporters doctor doctors nurse nurses teacher teachers driver drivers
     pedestrian pedestrians bystander bystanders pilgrim pilgrims worshipper worshippers tourist tourists
     refugee refugees migrant migrants herder herders fisherman fishermen miner miners infant infants
-    baby babies teenager teenagers youth youths family families relative relatives wife husband son
+    baby babies teenager teenagers youth youths relative relatives wife husband son
     sons daughter daughters father mother brother brothers sister sisters elder elders priest priests
     imam cleric pastor individual individuals inhabitant inhabitants local locals employee employees
     contractor contractors engineer engineers voter voters teen teens minor minors tribesman tribesmen
+    agent agents resident student merchant merchants servant servants migrant immigrant immigrants
+    informant informants assistant assistants attendant attendants participant participants tenant tenants
+    peasant peasants sergeant
     sarpanch villager"""
 )
 # Person nouns that are neither side by themselves: their modifiers decide ("QSD member", "BLA fighter").
@@ -210,7 +218,12 @@ NON_PERSON_WORDS = _words(
     cartridge cartridges village villages district districts event events incident incidents attack
     attacks case cases percent per cent acre acres hectare hectares camp camps post posts checkpoint
     checkpoints school schools phone phones motorcycle motorcycles bike bikes tonne tonnes litre litres
-    rupees dollars euros page pages point points place places location locations area areas kilogram
+    rupees dollars euros page pages number border order water power quarter center centre corner shelter
+    tower river matter letter paper computer container poster helicopter tractor sector factor monitor
+    motor door floor error member-state headquarter headquarters encounter murder banner cover manner winter
+    summer trigger hunger danger anger theater theatre charter transfer answer prayer corridor armour
+    behaviour harbour colour favour honour terror horror reactor radar bunker bunkers hideout hideouts
+    chamber cluster point points place places location locations area areas kilogram
     kilograms gram grams piece pieces round-trip times"""
 )
 # Endings that make a noun a word for people ("herdsmen", "loyalists", "supporters", "Shiites").
@@ -237,6 +250,8 @@ AMBIGUOUS_TRIGGERS = frozenset(
         "find",
     }
 )
+# The same for one person ("a trader", "a councilor", "a pastoralist", "a trafficker").
+SINGULAR_PERSON_SUFFIXES = ("man", "er", "or", "ist", "ian", "ee", "ite")
 PEOPLE_WORDS_FOR_DEDUP = frozenset({"people", "persons", "person", "individuals", "others", "victims", ""})
 
 
@@ -370,11 +385,13 @@ def _count_at(doc: Doc, i: int) -> _Count | None:
     if low == "both" and tok.dep_ != "preconj":
         return _Count(i, i, i, 2, 2, Qualifier.EXACT, "number")
     if low == "another":
+        if i + 1 < len(doc) and _number_at(doc, i + 1) is not None and doc[i + 1].lower_ != "one":
+            return None  # "another three men": the number counts
         last = i + 1 if i + 1 < len(doc) and doc[i + 1].lower_ == "one" else i
         return _Count(i, last, last, 1, 1, Qualifier.EXACT, "number")
-    if tok.dep_ in ("det", "poss") and tok.head.tag_ in ("NN", "NNP") and tok.head.i > i:
+    if tok.dep_ in ("det", "poss") and tok.head.tag_ == "NN" and tok.head.i > i and low not in ("no", "every"):
         noun = tok.head
-        if noun.lower_ in PERSON_WORDS - GENERIC_PERSON_WORDS - {"people", "police"} and noun.tag_ == "NN":
+        if noun.lower_ not in ("people", "police", "one", "other") and _is_person_noun(noun):
             return _Count(i, noun.i, noun.i, 1, 1, Qualifier.EXACT, "definite")
     if tok.ent_type_ == "PERSON" and tok.ent_iob_ == "B":
         ent_end = i
@@ -446,10 +463,12 @@ def _is_not_a_count(doc: Doc, last: int) -> bool:
     tok = doc[last]
     nxt = doc[last + 1] if last + 1 < len(doc) else None
     prev = doc[last - 1] if last > 0 else None
-    if tok.ent_type_ in ("DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "ORDINAL") and not (
-        nxt is not None and nxt.lower_ in PERSON_WORDS
-    ):
+    if tok.ent_type_ in ("MONEY", "PERCENT", "ORDINAL"):
         return True
+    if (nxt is not None and nxt.lower_.rstrip(".") in MONTH_WORDS and nxt.text[:1].isupper()) or (
+        prev is not None and prev.lower_.rstrip(".") in MONTH_WORDS and prev.text[:1].isupper()
+    ):
+        return True  # "8 May", "May 8"
     if nxt is not None and nxt.text in ("-", "–") and last + 2 < len(doc):
         after = doc[last + 2].lower_
         if after not in NUMBER_WORDS and not _DIGITS.match(after):
@@ -527,14 +546,31 @@ def _anchor_token(doc: Doc, start: int, last: int) -> int:
     return last
 
 
+def _name_in_victim_slot(noun: Token) -> bool:
+    """A named person counts only as the subject or object of the casualty word itself, or "death of X"."""
+    if noun.dep_ in ("nsubjpass", "nsubj", "dobj"):
+        return True
+    if noun.dep_ == "conj":
+        return noun.head.ent_type_ == "PERSON" or noun.head.lower_ in PERSON_WORDS
+    return noun.dep_ == "pobj" and noun.head.lower_ == "of" and noun.head.head.lower_ in OUTCOME_WORDS
+
+
 def _restates_head(noun: Token) -> bool:
     """ "Ram Singh, a villager": an apposition that renames one person, not "two officers, a bystander"."""
     return noun.dep_ == "appos" and noun.head.tag_ != "NNS"
 
 
+def _is_person_noun(noun: Token) -> bool:
+    """A singular noun for one person: a known person word or a person-forming suffix ("councilor")."""
+    low = noun.lower_
+    if low in PERSON_WORDS:
+        return True
+    return low not in NON_PERSON_WORDS and noun.ent_type_ == "" and low.endswith(SINGULAR_PERSON_SUFFIXES)
+
+
 def _article_at(doc: Doc, i: int) -> _Count | None:
     noun = doc[i].head
-    if noun.i <= i or noun.tag_ not in ("NN", "NNP") or noun.lower_ not in PERSON_WORDS:
+    if noun.i <= i or not (noun.tag_ in ("NN", "NNP") or noun.lower_ == "personnel") or not _is_person_noun(noun):
         return None
     if any(c.dep_ in ("nummod", "quantmod") for c in noun.children):
         return None  # "an additional 62 personnel": the number counts, not the article
@@ -583,10 +619,12 @@ def _figures_from_count(doc: Doc, doc_id: str, count: _Count, counted: set[int])
         return []
     if count.kind in ("article", "definite", "name") and (noun.i in counted or _restates_head(noun)):
         return []
+    if count.kind == "name" and not _name_in_victim_slot(noun):
+        return []
     if count.kind == "none":
         outcomes = _zero_outcomes(doc, noun)
     else:
-        outcome = _outcome_of(noun, count) if _may_count_people(noun, count) else None
+        outcome, noun = _outcome_of(noun, count) if _may_count_people(noun, count) else (None, noun)
         outcomes = [outcome] if outcome is not None else []
     if not outcomes:
         return []
@@ -630,6 +668,8 @@ def _counted_noun(anchor: Token, count: _Count) -> Token | None:
         between = anchor.doc[anchor.i + 1 : head.i]
         if head.lower_ in OUTCOME_WORDS and any(t.dep_ == "cc" for t in between):
             return anchor  # "the deaths of 130 Pakistani and numerous injuries": 130 does not count injuries
+        while head.dep_ in ("compound", "nmod") and head.head.i > head.i and head.head.pos_ in ("NOUN", "PROPN"):
+            head = head.head  # "Four Railway Protection Force (RPF) personnel"
         return head
     return anchor
 
@@ -662,21 +702,53 @@ def _may_count_people(noun: Token, count: _Count) -> bool:
     if noun.ent_type_ in ("DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "GPE", "LOC", "FAC"):
         return count.kind == "number" and noun.i == count.anchor and noun.ent_type_ not in ("DATE", "TIME")
     if count.kind == "article":
-        return low in PERSON_WORDS
+        return _is_person_noun(noun)
     if noun.i != count.anchor and noun.lower_ not in QUANTITY_NOUNS:
         return True
     of_obj = _of_object(noun)
     return of_obj is None or _looks_like_people(of_obj)
 
 
-def _outcome_of(noun: Token, count: _Count) -> _Outcome | None:
+def _outcome_of(noun: Token, count: _Count) -> tuple[_Outcome | None, Token]:
+    """What happened to the people counted, and the noun that told us (it may differ from ``noun``)."""
+    found = _outcome_from_parse(noun, count)
+    if found is not None or count.kind in ("article", "definite", "name"):
+        return found, noun
+    if noun.dep_ == "nsubj" and _has_object(noun.head):
+        return None, noun  # the agent of "three cadres shot dead a constable": no fallback either
+    # A count the parser left unattached ("14 Al shabaab militants were killed" with 14 as the root):
+    # read the noun phrase right after it instead.
+    after = _noun_after(count, noun.doc)
+    if after is not None and after != noun:
+        found = _outcome_from_parse(after, count)
+        if found is not None:
+            return _Outcome(found.category, found.trigger, f"{found.how}, noun after the count"), after
+    return _outcome_nearby(noun, count, after), noun
+
+
+def _outcome_from_parse(noun: Token, count: _Count) -> _Outcome | None:
     own = OUTCOME_WORDS.get(noun.lower_)
     if own is not None and noun.i != count.anchor and noun.lower_ not in ("toll", "killing", "arrest"):
         return _Outcome(own, noun, f"'{noun.text}' counted")
-    found = _outcome_from_modifiers(noun) or _outcome_from_position(noun, depth=0)
-    if found is not None or count.kind in ("article", "definite", "name"):
-        return found
-    return _outcome_nearby(noun, count)
+    return _outcome_from_modifiers(noun) or _outcome_from_position(noun, depth=0)
+
+
+# How many words a noun phrase after a count may have ("14 Al Shabaab militants", "3 TMF fighters").
+MAX_NOUN_PHRASE_WORDS = 4
+
+
+def _noun_after(count: _Count, doc: Doc) -> Token | None:
+    """The last noun of the noun phrase right after a count."""
+    last_noun = None
+    j = count.last + 1
+    while j < len(doc) and j - count.last <= MAX_NOUN_PHRASE_WORDS:
+        tok = doc[j]
+        if tok.pos_ in ("NOUN", "PROPN") or (tok.is_upper and tok.is_alpha):
+            last_noun = tok
+        elif tok.pos_ != "ADJ" and tok.text != "-":
+            break
+        j += 1
+    return last_noun
 
 
 def _outcome_from_modifiers(noun: Token) -> _Outcome | None:
@@ -686,11 +758,7 @@ def _outcome_from_modifiers(noun: Token) -> _Outcome | None:
             low = child.lower_
             if child.dep_ == "amod" and low in OUTCOME_WORDS and low not in ("toll", "killing"):
                 return _Outcome(OUTCOME_WORDS[low], child, f"'{child.text}' describes the count")
-            if (
-                child.dep_ == "acl"
-                and child.tag_ == "VBN"
-                and not any(g.dep_ == "dobj" for g in child.children)
-            ):
+            if child.dep_ == "acl" and child.tag_ == "VBN" and not any(g.dep_ == "dobj" for g in child.children):
                 cat = _verb_category(child, "patient")
                 if cat is not None:
                     return _Outcome(cat[0], cat[1], f"'{cat[1].text}' describes the count")
@@ -704,13 +772,16 @@ def _outcome_from_modifiers(noun: Token) -> _Outcome | None:
 
 def _outcome_from_position(noun: Token, depth: int) -> _Outcome | None:
     """What happened to the noun, read from its place in the parse."""
+    for c in noun.children:
+        if c.dep_ == "conj" and c.lower_ in _ELLIPTIC_OUTCOMES:
+            return _Outcome(OUTCOME_WORDS[c.lower_], c, f"'{c.text}' shared")  # "2 rebel and 1 military fatality"
     h = noun
     while h.dep_ in ("conj", "appos") and h.head.pos_ in ("NOUN", "PROPN", "NUM", "PRON") and h.head != h:
         h = h.head
     while h.dep_ == "pobj" and h.head.lower_ == "of" and h.head.head.lemma_.lower() in QUANTITY_NOUNS:
         h = h.head.head  # "a total of 12 people were killed"
     dep, head = h.dep_, h.head
-    if dep == "nsubjpass" or (dep == "nsubj" and head.tag_ == "VBN"):
+    if dep == "nsubjpass" or (dep == "nsubj" and head.tag_ == "VBN" and not _has_object(head)):
         cat = _verb_category(head, "patient")
     elif dep == "nsubj":
         cat = _verb_category(head, "agent_subject")
@@ -748,6 +819,15 @@ def _outcome_from_preposition(h: Token, prep: Token, depth: int) -> _Outcome | N
         cat = _verb_category(whole, "object") if whole.pos_ in ("VERB", "AUX") else None
         if cat is not None:
             return _Outcome(cat[0], cat[1], f"part of a figure, '{cat[1].text}'")
+    if word == "with" and prep.i > 0 and prep.nbor(-1).lower_ in ("along", "together") and depth < 2:
+        verb = prep.head
+        for _ in range(3):
+            if verb.pos_ in ("VERB", "AUX") or verb.head == verb:
+                break
+            verb = verb.head
+        cat = _verb_category(verb, "patient") if verb.pos_ in ("VERB", "AUX") else None
+        if cat is not None:
+            return _Outcome(cat[0], cat[1], f"'along with' '{cat[1].text}'")  # "killed along with seven Maoists"
     if word == "by" and prep.dep_ == "agent":
         return None
     return None
@@ -789,7 +869,9 @@ def _verb_category(verb: Token, role: str, obj: Token | None = None) -> tuple[Ca
     for c in children:
         own_args = ("nsubj", "nsubjpass", "dobj") if role == "patient" else ("nsubj", "nsubjpass")
         if c.dep_ == "conj" and c.pos_ in ("VERB", "AUX") and not any(g.dep_ in own_args for g in c.children):
-            found = _verb_category(c, role, obj)
+            # "X, believed to be members of Y, were killed": a passive conjunct makes the subject its patient
+            passive = any(g.dep_ == "auxpass" for g in c.children)
+            found = _verb_category(c, "patient" if passive and role != "object" else role, obj)
             if found is not None:
                 return found
         if c.dep_ in ("xcomp", "oprd") and c.tag_ == "VBN" and role == "patient":
@@ -814,7 +896,10 @@ def _subject_victim(verb: Token, lemma: str, child_words: set[str]) -> tuple[Cat
 def _object_victim(
     verb: Token, lemma: str, role: str, child_words: set[str], obj: Token | None
 ) -> tuple[Category, Token] | None:
-    if lemma == "shoot" and ("dead" in child_words or _has_conj_verb(verb, "kill")):
+    if "fatally" in child_words:
+        return Category.KILLED, verb  # "fatally shot", "fatally assaulted", "fatally wounded"
+    next_word = verb.nbor(1).lower_ if verb.i + 1 < len(verb.doc) else ""
+    if lemma == "shoot" and ("dead" in child_words or next_word == "dead" or _has_conj_verb(verb, "kill")):
         return Category.KILLED, verb
     if lemma == "gun" and "down" in child_words:
         return Category.KILLED, verb
@@ -849,6 +934,8 @@ def _object_victim(
     return None
 
 
+# Outcome nouns that a coordinated count shares: "2 rebel and 1 military fatality".
+_ELLIPTIC_OUTCOMES = frozenset({"fatality", "fatalities", "death", "deaths", "dead", "injured", "wounded"})
 # Outcome words that describe a state of people ("found dead", "left 5 injured").
 _STATE_WORDS = frozenset({"dead", "killed", "injured", "wounded", "hurt", "deceased", "detained", "arrested"})
 # Verbs that make the casualty verb under them unrealised: "attempted to assassinate", "tried to kill".
@@ -888,6 +975,11 @@ def _is_unrealised(trigger: Token) -> bool:
     return False
 
 
+def _has_object(verb: Token) -> bool:
+    """An active verb with its own object: its subject is the agent ("cadres shot dead a constable")."""
+    return any(c.dep_ == "dobj" for c in verb.children)
+
+
 def _has_conj_verb(verb: Token, lemma: str) -> bool:
     return any(c.dep_ == "conj" and c.lemma_.lower() == lemma for c in verb.children)
 
@@ -900,11 +992,11 @@ def _has_to_death(verb: Token) -> bool:
     return False
 
 
-def _outcome_nearby(noun: Token, count: _Count) -> _Outcome | None:
+def _outcome_nearby(noun: Token, count: _Count, after: Token | None = None) -> _Outcome | None:
     """When the parse gives no link: a casualty word right after the count, or a casualty verb before it."""
     doc = noun.doc
     sent = noun.sent
-    end = max(noun.i, count.last)
+    end = max(noun.i, count.last, after.i if after is not None else 0)
     for k in range(end + 1, min(end + 1 + NEARBY_AFTER, sent.end)):
         tok = doc[k]
         if tok.is_punct and tok.text not in ("-",):
@@ -916,8 +1008,8 @@ def _outcome_nearby(noun: Token, count: _Count) -> _Outcome | None:
             break
     for k in range(count.first - 1, max(count.first - 1 - NEARBY_BEFORE, sent.start - 1), -1):
         tok = doc[k]
-        if tok.is_punct and tok.text not in (":",):
-            break
+        if (tok.is_punct and tok.text not in (":",)) or tok.pos_ in ("ADP", "SCONJ"):
+            break  # "shot dead by three cadres": the count is on the other side of "by"
         cat = _nearby_category(tok, after=False)
         if cat is not None:
             return _Outcome(cat, tok, f"'{tok.text}' nearby")
@@ -937,11 +1029,7 @@ def _nearby_category(tok: Token, after: bool) -> Category | None:
         return None
     if low in ("fatalities", "deaths", "dead", "killed", "injured", "wounded", "casualties:"):
         return OUTCOME_WORDS.get(low)
-    if (
-        tok.tag_ in ("VBG", "VBD")
-        and lemma in VICTIM_OBJECT_VERBS
-        and lemma not in ("hold", "seize", "capture")
-    ):
+    if tok.tag_ in ("VBG", "VBD") and lemma in VICTIM_OBJECT_VERBS and lemma not in ("hold", "seize", "capture"):
         return VICTIM_OBJECT_VERBS[lemma]
     return None
 
@@ -959,9 +1047,7 @@ def _zero_outcomes(doc: Doc, noun: Token) -> list[_Outcome]:
     if low in OUTCOME_WORDS and low not in ("toll", "killing", "martyrdom"):
         cats = [OUTCOME_WORDS[low]]
         # "no damages or injuries", "no deaths or injuries"
-        cats += [
-            OUTCOME_WORDS[c.lower_] for c in noun.children if c.dep_ == "conj" and c.lower_ in OUTCOME_WORDS
-        ]
+        cats += [OUTCOME_WORDS[c.lower_] for c in noun.children if c.dep_ == "conj" and c.lower_ in OUTCOME_WORDS]
         if noun.dep_ == "conj" and noun.head.lower_ in OUTCOME_WORDS:
             cats.append(OUTCOME_WORDS[noun.head.lower_])
         return [_Outcome(c, noun, f"'{noun.text}': none") for c in dict.fromkeys(cats)]
@@ -982,10 +1068,7 @@ def _side_words(noun: Token) -> tuple[str, list[str]]:
     target = noun
     of_obj = _of_object(noun)
     if of_obj is not None and (
-        noun.lower_ in NUMBER_WORDS
-        or noun.lower_ in VAGUE_PLURALS
-        or noun.like_num
-        or noun.lower_ in QUANTITY_NOUNS
+        noun.lower_ in NUMBER_WORDS or noun.lower_ in VAGUE_PLURALS or noun.like_num or noun.lower_ in QUANTITY_NOUNS
     ):
         target = of_obj
     mods: list[str] = []
@@ -1039,9 +1122,7 @@ def _victim_words(doc: Doc, count: _Count, noun: Token) -> tuple[str, int]:
 # total_by_category helpers
 # ---------------------------------------------------------------------------------------------------------
 
-_PART_CUE = re.compile(
-    r"\b(including|among them|among whom|of whom|of them|among the dead|among those)\b", re.I
-)
+_PART_CUE = re.compile(r"\b(including|among them|among whom|of whom|of them|among the dead|among those)\b", re.I)
 _SENTENCE_END = re.compile(r"[.!?]\s")
 
 
