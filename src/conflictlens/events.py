@@ -50,7 +50,7 @@ _TRIGGERS: tuple[tuple[str, str], ...] = (
     ("Suicide bomb", r"\bsuicide[- ](?:bomb(?:ing|ings|s|ed)?\b|attacks?\b|blasts?|car bombs?|vests?|bombers?)"),
     (
         "Air/drone strike",
-        r"\b(?:air ?strikes?|air[- ]raids?|drone (?:strike|attack)s?|airstrikes?|bombed from the air|warplanes?|fighter jets?|helicopter gunships?|aerial (?:bombardment|attack|strike)s?|drones? (?:struck|hit|targeted))",
+        r"\b(?:air ?strikes?|air[- ]raids?|drone (?:strike|attack)s?|airstrikes?|bombed from the air|warplanes?|air force|fighter jets?|helicopter gunships?|aerial (?:bombardment|attack|strike)s?|drones? (?:struck|hit|targeted))",
     ),
     (
         "Shelling/artillery/missile attack",
@@ -90,7 +90,7 @@ _TRIGGERS: tuple[tuple[str, str], ...] = (
     ),
     (
         "Peaceful protest",
-        r"\b(?:protest\w*|demonstrat(?:ion|ions|ed|ors|ing)|rall(?:y|ies|ied)|march(?:ed|es)?\b|sit-?ins?|picket\w*|hunger strike|vigil|gathered to (?:demand|denounce|condemn|call)|staged (?:a )?(?:strike|walkout)|boycott\w*|petition\w*)",
+        r"\b(?:protest\w*|demonstrat(?:ion|ions|ed|ors|ing)|rall(?:y|ies|ied)|march(?:ed|es)?\b|sit-?ins?|picket\w*|hunger strike|vigil|gathered\b[^.]{0,80}\b(?:demand\w*|denounc\w*|condemn\w*|call\w* for|chant\w*|in support|against|held up|placards|banners)|staged (?:a )?(?:strike|walkout)|boycott\w*|petition\w*)",
     ),
     (
         "Attack",
@@ -106,7 +106,7 @@ _TRIGGERS: tuple[tuple[str, str], ...] = (
     ),
     (
         "Armed clash",
-        r"\b(?:clash\w*|gun ?fights?|fire ?fights?|exchange[sd]? (?:of )?fire|encounters?|firing|fighting|fought|battle[sd]?|skirmish\w*|ambush\w*|engag(?:ed|ement)|offensives?|assaults?|attack\w*|raid\w*|stormed|opened fire|shot (?:at|dead|to death)|shot|shots|shooting|gunshots?|fired (?:at|on|upon|with|small arms|machine guns?)|gunned down|assassinat\w+|killed|killing|kills|dead|died|bodies|body of|heads? (?:was|were) found|martyr\w*|checkpoints?|roadblocks?|besieged|siege|offensive)\b",
+        r"\b(?:clash\w*|gun ?fights?|fire ?fights?|exchange[sd]? (?:of )?fire|encounters?|firing|fighting|fought|battle[sd]?|skirmish\w*|ambush\w*|engag(?:ed|ement)|offensives?|assaults?|attack\w*|raid\w*|stormed|opened fire|shot (?:at|dead|to death)|shot|shots|shooting|gunshots?|fired (?:at|on|upon|with|(?:\w+ ){0,2}(?:small arms|machine guns?|weapons|rifles|guns|shots|bullets|live rounds))|gunned down|assassinat\w+|(?:beaten|hacked|stabbed|burned|burnt|tortured) to death|stabb(?:ed|ing)|murder\w*|slain|slaughter\w*|hacked|killed|killing|kills|dead|died|bodies|body of|heads? (?:was|were) found|martyr\w*|checkpoints?|roadblocks?|besieged|siege|offensive)\b",
     ),
     ("Arrests", r"\b(?:arrest\w*|detain\w*|apprehend\w*|taken into custody|custod\w+|nabbed|held by police)\b"),
     (
@@ -219,6 +219,8 @@ class _Candidate:
     own_place: bool = True
     reasons: list[str] = field(default_factory=list)
     more_triggers: list[Span] = field(default_factory=list)  # triggers of merged mentions
+    clause_text: str = ""
+    clause_start: int = 0
 
 
 def build_events(so: StageOutputs) -> tuple[list[Event], list[Claim]]:
@@ -319,6 +321,8 @@ def _candidate_for_clause(i: int, clause: Span, sent: Span, idx: _Index) -> _Can
         time=dates[0].time if dates else None,
         duration=next(iter(idx.durations.get(i, [])), None),
         reasons=[f"'{m.group(0)}' in sentence {i + 1} -> {sub}"],
+        clause_text=clause.text,
+        clause_start=clause.start,
     )
     candidate.own_place = bool(candidate.places)
     return candidate
@@ -597,6 +601,20 @@ def _to_event(n: int, c: _Candidate, so: StageOutputs) -> Event:
 NON_STATE_ARMED = frozenset({tx.INTER_REBELS, tx.INTER_POLITICAL_MILITIA, tx.INTER_IDENTITY_MILITIA})
 
 
+# The words right after an attack verb that make its object civilian: "attacked the villages of ...".
+CIVILIAN_OBJECT_RE = re.compile(
+    r"\s+(?:\w+\s+){0,3}?(?:villages?|homes?|houses?|civilians?|residents?|worshippers?|markets?|farmers?|"
+    r"passengers?|villagers?|churches|church|mosques?|schools?|students?|pilgrims?|traders?|shops?|refugees?|"
+    r"(?:a|an|the|two|three|\d+) (?:man|woman|men|women|boy|girl|child|children|family|couple|civilian)s?)\b",
+    re.IGNORECASE,
+)
+
+
+def _object_words(c: _Candidate) -> str:
+    """The words of the trigger's clause after the trigger (its object, in an active sentence)."""
+    return c.clause_text[c.trigger.end - c.clause_start :][:60]
+
+
 def _type_by_actors(c: _Candidate) -> str:
     """Violence between two armed actors is a clash; one armed actor against civilians is an attack."""
     if c.sub_event_type not in ("Armed clash", "Attack"):
@@ -604,7 +622,10 @@ def _type_by_actors(c: _Candidate) -> str:
     armed = {a.name for a in c.actors if a.inter in tx.ARMED_INTERS}
     civilians = any(a.inter == tx.INTER_CIVILIANS for a in c.actors)
     victims = {cl.figure.side for cl in c.claims if cl.figure is not None}
-    if c.sub_event_type == "Armed clash" and len(armed) <= 1 and (civilians or victims == {Side.CIVILIANS}):
+    target = _object_words(c)
+    if c.sub_event_type == "Armed clash" and (
+        (len(armed) <= 1 and (civilians or victims == {Side.CIVILIANS})) or CIVILIAN_OBJECT_RE.match(target)
+    ):
         c.reasons.append("one armed actor against civilians -> Attack")
         return "Attack"
     if c.sub_event_type == "Attack" and len(armed) >= 2 and not civilians:
