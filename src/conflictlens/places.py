@@ -1,0 +1,927 @@
+"""The places stage: the toponyms of a report, each resolved to one GeoNames place.
+
+Requires a spaCy ``Doc`` of ``document.text`` (tokens, entities); assigns ``Extraction.places``.
+
+1. **Mentions.** spaCy's GPE, LOC and FAC entities, less leading articles and trailing possessives ("the
+   Bela area" -> "Bela", the whole phrase kept as the mention). The small English model misses or mislabels
+   many toponyms ("Bela" ORG, "Aleppo" NORP, "Joao Pessoa" PERSON), so runs of capitalised words outside
+   those entities are taken too when the gazetteer knows them by name and the words around them read like
+   a place: "in X", "near X", "the city of X", "X town", "X district", "Y, X" after a place, "(X)" after a
+   place. A country or admin1 named by an ORG entity ("control over Balochistan") needs no such cue. The
+   place an organisation is named after is a toponym too ("Quetta Police", "The Washington Post") when it
+   is a country, admin1 or capital, a large town, or a town in the document's countries.
+   Demonyms and nationality words ("Pakistani", "Baloch") are not places; they count as context (and, with
+   ``include_demonyms``, are reported as country-level places, the convention of geoparsing corpora).
+2. **Context.** Countries and admin1 units named in the document (and those implied by its demonyms and by
+   names only one country has) vote; a candidate inside a voted country or admin1 gains. A name never
+   votes for its own reading.
+3. **Resolution.** Each distinct name is resolved once per document (one sense per discourse) by a score
+   adding: how it matched (our alias table > the place's own name > a short form > an alternate name), its
+   feature (countries, admin1 units, capitals and towns over districts, streams or hotels), a population
+   prior, the context, and the words around it ("Bolan district" wants an admin2). The context is then
+   recomputed from the first round's choices and the names are resolved again.
+
+Unresolvable mentions (no gazetteer entry) are dropped: a place without coordinates helps neither the
+event map nor the geoparsing score's resolution half, and most such entities are not places at all
+("Operation Herof").
+
+Each :class:`~conflictlens.records.Place` has evidence whose first span is the toponym itself
+(``document.text[start:end]`` is the name as written) and whose second span, when it differs, is the whole
+mention ("the Bela area", "Bolan district"); ``geo_precision`` follows ACLED (1 town, 2 near a town or
+part of a district, 3 admin1, region or country).
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import importlib.resources
+import itertools
+import math
+import unicodedata
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from .gazetteer import (
+    KIND_ALIAS,
+    KIND_ALTERNATE,
+    KIND_NAME,
+    KIND_SHORT,
+    Candidate,
+    Gazetteer,
+    GazPlace,
+    name_key,
+)
+from .records import Document, Evidence, Place, Span
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+    from spacy.tokens import Span as SpacySpan
+
+PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+# Entity labels whose names often begin with a place ("Quetta Police", "The Washington Post").
+EMBEDDING_LABELS = frozenset({"ORG", "FAC", "EVENT", "WORK_OF_ART", "PRODUCT", "LAW"})
+# Entity labels that are never toponyms (dates, numbers): their capitalised words ("May") are skipped.
+NON_PLACE_LABELS = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"})
+
+# -- scoring weights. Calibrated together on the geoparsing and ACLED dev suites (benchmarks/geoparse_check.py):
+# the context weights must outweigh a tenfold population difference (Bela, India 74k vs Bela, Pakistan 29k),
+# and a match on a place's own name must outweigh a larger place that merely lists the name as alternate.
+KIND_WEIGHT = {KIND_ALIAS: 3.0, KIND_NAME: 2.0, KIND_SHORT: 1.5, KIND_ALTERNATE: 0.0}
+FEATURE_WEIGHT = {"PCLI": 3.0, "CONT": 3.0, "ADM1": 2.0, "PPLC": 3.0, "ADM2": 0.5}
+POPULATED_WEIGHT = 1.0  # any other P (populated place) feature
+OTHER_ADMIN_WEIGHT = 0.3  # ADM3, ADM4, ADMD ...
+OTHER_FEATURE_WEIGHT = -1.0  # streams, hotels, mountains: only when nothing else fits
+POPULATION_WEIGHT = 0.5  # per power of ten of population
+COUNTRY_CONTEXT_WEIGHT = 4.0  # times the country's share of the document's votes
+ADMIN1_CONTEXT_WEIGHT = 3.0  # the candidate lies in (or is) an admin1 the document names
+HINT_WEIGHT = 3.0  # "X district" and an ADM2 candidate, "X province" and an ADM1 ...
+SEAT_PENALTY = 2.0  # an admin unit named after its seat loses to the town when the text says neither
+NO_POINT_PENALTY = 5.0  # a candidate without coordinates (an admin2 with no town) only wins when alone
+MAX_CANDIDATES = 60  # per name; the rest are the long tail of "Springfield"s and never win
+
+# -- context votes
+COUNTRY_MENTION_VOTE = 1.0
+ADMIN_MENTION_VOTE = 1.0
+DEMONYM_VOTE = 0.5  # "Pakistani soldiers" says less about where than "in Pakistan"
+PLACE_VOTE = 1.0  # a town votes for its country and admin1 in the second round
+# A town outside spaCy's place entities is read as a toponym only if it is this large or lies in a country
+# with at least MIN_LOCAL_COUNTRY_SHARE of the document's votes.
+CUED_MIN_POPULATION = 1_000
+MIN_LOCAL_COUNTRY_SHARE = 0.25
+# A town an organisation is named after counts as a toponym if it is this large, or this large and in one of
+# the document's countries (smaller towns share their names with too many surnames and brands).
+EMBEDDED_MIN_POPULATION = 100_000
+EMBEDDED_LOCAL_MIN_POPULATION = 5_000
+MAX_CHUNK_TOKENS = 6  # longer capitalised runs are headlines or titles; only their parts are tried
+
+# Words after a toponym that say what kind of place it is, and the features they want.
+HINT_WORDS: dict[str, frozenset[str]] = {
+    "district": frozenset({"ADM2", "ADM3"}),
+    "districts": frozenset({"ADM2", "ADM3"}),
+    "agency": frozenset({"ADM2"}),
+    "county": frozenset({"ADM2"}),
+    "lga": frozenset({"ADM2"}),
+    "municipality": frozenset({"ADM2", "ADM3"}),
+    "tehsil": frozenset({"ADM3"}),
+    "province": frozenset({"ADM1"}),
+    "governorate": frozenset({"ADM1"}),
+    "state": frozenset({"ADM1"}),
+    "region": frozenset({"ADM1", "ADM2"}),
+    "oblast": frozenset({"ADM1"}),
+    "prefecture": frozenset({"ADM1", "ADM2"}),
+    "department": frozenset({"ADM1", "ADM2"}),
+    "division": frozenset({"ADM1", "ADM2"}),
+    "city": frozenset({"PPL", "PPLA", "PPLA2", "PPLC"}),
+    "town": frozenset({"PPL", "PPLA", "PPLA2", "PPLA3"}),
+    "village": frozenset({"PPL", "PPLA4", "PPLX"}),
+}
+# Words after a toponym that keep the place but are not part of its name ("the Bela area").
+AREA_WORDS = frozenset(
+    {
+        "area",
+        "areas",
+        "outskirts",
+        "vicinity",
+        "suburbs",
+        "environs",
+        "countryside",
+        "frontline",
+        "front",
+        "border",
+        "neighbourhood",
+        "neighborhood",
+    }
+)
+# Words before "of" that make what follows a place ("the city of Idleb", "the outskirts of Bela").
+PLACE_NOUNS = frozenset(
+    {
+        *HINT_WORDS,
+        "outskirts",
+        "vicinity",
+        "area",
+        "suburbs",
+        "capital",
+        "countryside",
+        "town",
+        "village",
+        "city",
+        "port",
+        "island",
+        "coast",
+        "south",
+        "north",
+        "east",
+        "west",
+    }
+)
+# Words before a toponym that make the event "near" it (ACLED precision 2).
+NEAR_CUES = frozenset(
+    {
+        "near",
+        "outside",
+        "outskirts",
+        "vicinity",
+        "around",
+        "nearby",
+        "close",
+        "km",
+        "miles",
+        "kilometres",
+        "kilometers",
+        "north",
+        "south",
+        "east",
+        "west",
+        "northeast",
+        "northwest",
+        "southeast",
+        "southwest",
+    }
+)
+# Words before a capitalised name that make it read as a place.
+LOCATIVE_CUES = frozenset({"in", "at", "near", "into", "across", "throughout", "outside", "around", "inside"})
+# Lower-case words inside place names ("Rio de Janeiro", "Dera Ismail Khan" has none, "Radman al Awad").
+NAME_PARTICLES = frozenset(
+    {
+        "de",
+        "del",
+        "da",
+        "do",
+        "dos",
+        "das",
+        "di",
+        "la",
+        "le",
+        "el",
+        "al",
+        "ad",
+        "ar",
+        "as",
+        "an",
+        "ash",
+        "at",
+        "az",
+        "bin",
+        "ibn",
+        "sur",
+        "en",
+        "y",
+        "and",
+    }
+)
+# Single words that are places somewhere but mostly mean something else in running text.
+GENERIC_NAMES = frozenset(
+    {
+        "north",
+        "south",
+        "east",
+        "west",
+        "central",
+        "centre",
+        "center",
+        "metro",
+        "university",
+        "gulf",
+        "western",
+        "eastern",
+        "northern",
+        "southern",
+        "commerce",
+        "hope",
+        "earth",
+        "city",
+        "state",
+        "national",
+        "union",
+        "republic",
+        "capital",
+        "mission",
+        "liberty",
+        "independence",
+        "unity",
+        "progress",
+        "victory",
+        "police",
+        "army",
+        "president",
+        "minister",
+        "government",
+        "parliament",
+        "court",
+        "ministry",
+        "council",
+        "district",
+    }
+)
+ARTICLES = frozenset({"the", "The", "THE"})
+POSSESSIVES = frozenset({"'s", "’s", "'", "’"})
+_QUOTES = str.maketrans({"‘": "'", "’": "'", "ʻ": "'", "ʼ": "'", "ʿ": "'", "ʾ": "'"})
+
+PRECISION_TOWN = 1
+PRECISION_NEAR = 2
+PRECISION_REGION = 3
+
+
+@dataclass(frozen=True, slots=True)
+class Demonym:
+    word: str
+    country_iso2: str | None
+    geonameid: int | None
+
+
+@dataclass(slots=True)
+class _Mention:
+    """One toponym occurrence: the name's character range and the whole mention's."""
+
+    start: int
+    end: int
+    text: str
+    mention_start: int
+    mention_end: int
+    hint: frozenset[str] = frozenset()
+    near: bool = False
+    key: str = ""
+    candidates: tuple[Candidate, ...] = ()
+    demonym: Demonym | None = None
+
+
+_Votes = defaultdict[str, float]
+_UnitVotes = defaultdict[tuple[str, str], float]
+
+
+@dataclass(slots=True)
+class _Context:
+    """Votes for countries and admin1 units, and which name cast them (a name never votes for itself)."""
+
+    countries: _Votes = field(default_factory=lambda: defaultdict(float))
+    admin1: _UnitVotes = field(default_factory=lambda: defaultdict(float))
+    by_name: dict[str, tuple[_Votes, _UnitVotes]] = field(default_factory=dict)
+    total: float = 0.0
+
+    def vote(self, key: str, country: str | None, admin1: str | None, weight: float) -> None:
+        if not country:
+            return
+        own = self.by_name.setdefault(key, (defaultdict(float), defaultdict(float)))
+        self.countries[country] += weight
+        self.total += weight
+        own[0][country] += weight
+        if admin1:
+            self.admin1[(country, admin1)] += weight
+            own[1][(country, admin1)] += weight
+
+    def country_share(self, iso2: str | None, exclude: str = "") -> float:
+        if not iso2:
+            return 0.0
+        own = self.by_name.get(exclude)
+        own_votes, own_total = (own[0].get(iso2, 0.0), sum(own[0].values())) if own else (0.0, 0.0)
+        total = self.total - own_total
+        return (self.countries.get(iso2, 0.0) - own_votes) / total if total > 1e-9 else 0.0
+
+    def in_admin1(self, place: GazPlace, exclude: str = "") -> bool:
+        if not (place.country_iso2 and place.admin1):
+            return False
+        unit = (place.country_iso2, place.admin1)
+        own = self.by_name.get(exclude)
+        return self.admin1.get(unit, 0.0) - (own[1].get(unit, 0.0) if own else 0.0) > 1e-9
+
+
+@dataclass(frozen=True, slots=True)
+class _Choice:
+    place: GazPlace
+    kind: int
+    reason: str
+
+
+# --------------------------------------------------------------------------------------------------
+# Public API
+
+
+def resolve_places(
+    doc: Doc,
+    document: Document,
+    *,
+    gazetteer: Gazetteer | None = None,
+    include_demonyms: bool = False,
+) -> list[Place]:
+    """One :class:`Place` per toponym mention of ``document``, in text order.
+
+    ``doc`` must be the spaCy parse of ``document.text`` (its character offsets are the evidence offsets).
+    ``include_demonyms`` also reports nationality words ("Russian") as country-level places.
+    """
+    text = document.text
+    if not _parses(doc, text):
+        raise ValueError(
+            f"{document.origin}: the spaCy Doc is not a parse of this document's text; "
+            "parse document.text itself so that evidence offsets point into it"
+        )
+    gaz = gazetteer or Gazetteer.default()
+    ents = list(doc.ents)
+    tokens = _Tokens.of(doc, text, ents)
+    mentions = _entity_mentions(tokens, ents, gaz)
+    context = _initial_context(mentions, gaz)
+    mentions += _cued_mentions(tokens, ents, gaz, context, mentions)
+    mentions.sort(key=lambda m: m.start)
+
+    choices = _resolve_names(mentions, context)
+    choices = _resolve_names(mentions, _context_from_choices(mentions, choices, gaz))
+
+    places: list[Place] = []
+    for mention in mentions:
+        if mention.demonym is not None:
+            target = _demonym_place(mention.demonym, gaz) if include_demonyms else None
+            if target is not None:
+                reason = f"{mention.text}: demonym of {target.name}"
+                places.append(_to_place(mention, _Choice(target, KIND_NAME, reason), document))
+            continue
+        choice = choices.get(mention.key)
+        if choice is not None:
+            places.append(_to_place(mention, choice, document))
+    return places
+
+
+def country_context(places: Iterable[Place]) -> str | None:
+    """The document's main country (its name as in ``Place.country``): the country most of its places lie
+    in, the first mentioned one on a tie; ``None`` without places."""
+    votes: Counter[str] = Counter()
+    first: dict[str, int] = {}
+    for index, place in enumerate(places):
+        if place.country:
+            votes[place.country] += 1
+            first.setdefault(place.country, index)
+    if not votes:
+        return None
+    return max(votes, key=lambda name: (votes[name], -first[name]))
+
+
+def event_location(places: Sequence[Place], start: int = 0, end: int | None = None) -> Place | None:
+    """The most specific place mentioned within ``[start, end)`` of the text (e.g. an event's sentence):
+    lowest ``geo_precision`` first, then the earliest mention. ``None`` if no place is mentioned there."""
+    inside = [p for p in places if p.evidence.spans and _within(p.evidence.spans[0], start, end)]
+    if not inside:
+        return None
+    return min(inside, key=lambda p: (p.geo_precision, p.evidence.spans[0].start))
+
+
+@functools.lru_cache(maxsize=1)
+def load_demonyms() -> dict[str, Demonym]:
+    """The demonym table (``data/place_demonyms.tsv``), keyed by :func:`~conflictlens.gazetteer.name_key`."""
+    source = importlib.resources.files("conflictlens") / "data" / "place_demonyms.tsv"
+    table: dict[str, Demonym] = {}
+    with source.open(encoding="utf-8") as handle:
+        rows = (line for line in handle if line.strip() and not line.startswith("#"))
+        for row in csv.DictReader(rows, delimiter="\t"):
+            word, gid = row["demonym"].strip(), row["geonameid"].strip()
+            table[name_key(word)] = Demonym(word, row["country"].strip().upper() or None, int(gid) if gid else None)
+    return table
+
+
+# --------------------------------------------------------------------------------------------------
+# Mentions
+
+
+@dataclass(frozen=True, slots=True)
+class _Tokens:
+    """The token attributes this stage reads, copied out of the Doc once (spaCy builds a Token object on
+    every ``doc[i]``, which would dominate the stage's cost)."""
+
+    text: str
+    words: list[str]
+    lower: list[str]
+    idx: list[int]
+    space: list[str]  # trailing whitespace
+    stop: list[bool]
+    punct: list[bool]
+    sent_start: list[bool]
+    label: list[str]  # the entity label of each token, "" outside entities
+
+    @classmethod
+    def of(cls, doc: Doc, text: str, ents: Sequence[SpacySpan]) -> _Tokens:
+        label = [""] * len(doc)
+        for ent in ents:
+            for i in range(ent.start, ent.end):
+                label[i] = ent.label_
+        tokens = list(doc)
+        return cls(
+            text=text,
+            words=[t.text for t in tokens],
+            lower=[t.lower_ for t in tokens],
+            idx=[t.idx for t in tokens],
+            space=[t.whitespace_ for t in tokens],
+            stop=[t.is_stop for t in tokens],
+            punct=[t.is_punct for t in tokens],
+            sent_start=[bool(t.is_sent_start) for t in tokens],
+            label=label,
+        )
+
+    def __len__(self) -> int:
+        return len(self.words)
+
+    def end(self, i: int) -> int:
+        return self.idx[i] + len(self.words[i])
+
+
+def _entity_mentions(tk: _Tokens, ents: Sequence[SpacySpan], gaz: Gazetteer) -> list[_Mention]:
+    """GPE/LOC/FAC entities the gazetteer knows, and demonyms (NORP or otherwise labelled)."""
+    demonyms = load_demonyms()
+    found: list[_Mention] = []
+    for ent in ents:
+        if ent.label_ not in PLACE_LABELS and ent.label_ != "NORP":
+            continue
+        first, last = _trim(tk, ent.start, ent.end - 1)
+        if first > last:
+            continue
+        mention = _mention(tk, first, last)
+        demonym = demonyms.get(mention.key)
+        if demonym is not None:
+            mention.demonym = demonym
+            found.append(mention)
+            continue
+        if ent.label_ == "NORP" or mention.key in GENERIC_NAMES:
+            continue
+        mention.candidates = tuple(gaz.candidates(mention.text)[:MAX_CANDIDATES])
+        if not mention.candidates:
+            mention = _without_unit_word(mention, gaz)
+        if mention.candidates:
+            found.append(mention)
+    return found
+
+
+def _trim(tk: _Tokens, first: int, last: int) -> tuple[int, int]:
+    """Token range less leading articles and punctuation, trailing possessives and punctuation (a period
+    stays when it ends an abbreviation); first > last when no name is left."""
+    words = tk.words
+    while first <= last and (words[first] in ARTICLES or tk.punct[first]):
+        first += 1
+    while first <= last and (words[last] in POSSESSIVES or (tk.punct[last] and words[last] != ".")):
+        last -= 1
+    if first <= last and words[last] == "." and (first == last or tk.space[last - 1]):
+        last -= 1
+    if first > last or not words[first][:1].isupper():
+        return 1, 0
+    if not any(ch.isalpha() for i in range(first, last + 1) for ch in words[i]):
+        return 1, 0
+    return first, last
+
+
+def _mention(tk: _Tokens, first: int, last: int) -> _Mention:
+    start, end = tk.idx[first], tk.end(last)
+    # "W.Va." tokenised as "W.Va" + ".": the period belongs to the abbreviation
+    if "." in tk.words[last] and not tk.space[last] and last + 1 < len(tk) and tk.words[last + 1] == ".":
+        end += 1
+    mention_start, mention_end = start, end
+    hint: frozenset[str] = frozenset()
+    following = tk.lower[last + 1] if last + 1 < len(tk) else ""
+    if following in HINT_WORDS or following in AREA_WORDS:
+        # "the Bela area", "Bolan district": the mention is the phrase, the toponym the name in it
+        hint = HINT_WORDS.get(following, frozenset())
+        mention_end = tk.end(last + 1)
+        if first > 0 and tk.lower[first - 1] == "the":
+            mention_start = tk.idx[first - 1]
+    name = tk.text[start:end]
+    return _Mention(start, end, name, mention_start, mention_end, hint, _near(tk, first), name_key(name))
+
+
+def _without_unit_word(mention: _Mention, gaz: Gazetteer) -> _Mention:
+    """ "Bolan District" unknown as such: try "Bolan", keeping "District" as a hint."""
+    words = mention.text.split()
+    if len(words) < 2 or words[-1].lower() not in HINT_WORDS:
+        return mention
+    name = " ".join(words[:-1])
+    candidates = tuple(gaz.candidates(name)[:MAX_CANDIDATES])
+    if candidates:
+        mention.end = mention.start + len(name)
+        mention.text, mention.key = name, name_key(name)
+        mention.hint = HINT_WORDS[words[-1].lower()]
+        mention.candidates = candidates
+    return mention
+
+
+def _near(tk: _Tokens, first: int) -> bool:
+    words = tk.lower[max(0, first - 4) : first]
+    after_area = any(a in AREA_WORDS and b == "of" for a, b in itertools.pairwise(words))
+    return after_area or any(w in NEAR_CUES for w in words)
+
+
+def _cued_mentions(
+    tk: _Tokens,
+    ents: Sequence[SpacySpan],
+    gaz: Gazetteer,
+    context: _Context,
+    known: Sequence[_Mention],
+) -> list[_Mention]:
+    """Toponyms outside spaCy's place entities: capitalised runs that read as places, and places that
+    organisations are named after."""
+    taken = [False] * (len(tk.text) + 1)
+    for mention in known:
+        taken[mention.start : mention.end] = [True] * (mention.end - mention.start)
+    found: list[_Mention] = []
+    places_before = {m.end for m in known}
+    for first, last in _capitalised_runs(tk, taken):
+        for mention in _places_in_run(tk, first, last, gaz, context, places_before):
+            found.append(mention)
+            places_before.add(mention.end)
+            taken[mention.start : mention.end] = [True] * (mention.end - mention.start)
+    for ent in ents:
+        if ent.label_ in EMBEDDING_LABELS and not any(taken[tk.idx[i]] for i in range(ent.start, ent.end)):
+            embedded = _embedded_mention(tk, ent.start, ent.end - 1, gaz, context)
+            if embedded is not None:
+                found.append(embedded)
+    return found
+
+
+def _capitalised_runs(tk: _Tokens, taken: list[bool]) -> Iterator[tuple[int, int]]:
+    """Token ranges [first, last] of capitalised words, joined by name particles and hyphens."""
+    first = -1
+    for i in range(len(tk)):
+        if _name_word(tk, i, taken):
+            first = i if first < 0 else first
+            continue
+        joins = first >= 0 and i + 1 < len(tk) and _name_word(tk, i + 1, taken) and not tk.sent_start[i + 1]
+        if joins and (tk.lower[i] in NAME_PARTICLES or (tk.words[i] in ("-", "–") and not tk.space[i - 1])):
+            continue
+        if first >= 0:
+            yield first, i - 1
+        first = -1
+    if first >= 0:
+        yield first, len(tk) - 1
+
+
+def _name_word(tk: _Tokens, i: int, taken: list[bool]) -> bool:
+    word = tk.words[i]
+    return (
+        word[:1].isupper()
+        and not taken[tk.idx[i]]
+        and tk.label[i] not in NON_PLACE_LABELS
+        and "\n" not in tk.space[i]
+        and any(ch.isalpha() for ch in word)
+    )
+
+
+def _places_in_run(
+    tk: _Tokens, first: int, last: int, gaz: Gazetteer, context: _Context, places_before: set[int]
+) -> Iterator[_Mention]:
+    """The longest sub-runs, left to right, that are known places read as places."""
+    i = first
+    while i <= last:
+        for j in range(min(last, i + MAX_CHUNK_TOKENS - 1), i - 1, -1):
+            if tk.lower[j] in NAME_PARTICLES or (tk.stop[i] and not tk.words[i].isupper()):
+                continue
+            if _trim(tk, i, j) != (i, j) or not gaz.has_name(tk.text[tk.idx[i] : tk.end(j)]):
+                continue
+            mention = _mention(tk, i, j)
+            if mention.key in GENERIC_NAMES or mention.key in load_demonyms():
+                continue
+            if _accept_cued(tk, mention, i, j, gaz, context, places_before):
+                yield mention
+                i = j
+                break
+        i += 1
+
+
+def _accept_cued(
+    tk: _Tokens,
+    mention: _Mention,
+    first: int,
+    last: int,
+    gaz: Gazetteer,
+    context: _Context,
+    places_before: set[int],
+) -> bool:
+    candidates = tuple(gaz.candidates(mention.text)[:MAX_CANDIDATES])
+    salient = any(_is_salient(c.place) for c in candidates if c.kind in (KIND_ALIAS, KIND_NAME))
+    named_unit = last > first and tk.lower[last] in HINT_WORDS  # "Butler County", "Sokoto State"
+    cue = named_unit or bool(mention.hint) or mention.mention_end > mention.end or _cue_before(tk, first, places_before)
+    if salient and (cue or tk.label[first] == "ORG"):
+        mention.candidates = candidates
+        return True
+    if not cue:
+        return False
+    plausible = [
+        c
+        for c in candidates
+        if c.place.feature_class in ("P", "A")
+        and (c.kind != KIND_ALTERNATE or c.place.feature_class == "A" or c.place.population >= CUED_MIN_POPULATION)
+        and (
+            c.place.population >= CUED_MIN_POPULATION
+            or c.place.feature_class == "A"
+            or context.country_share(c.place.country_iso2) >= MIN_LOCAL_COUNTRY_SHARE
+        )
+    ]
+    if plausible:
+        mention.candidates = candidates
+    return bool(plausible)
+
+
+def _cue_before(tk: _Tokens, first: int, places_before: set[int]) -> bool:
+    """ "in X", "the city of X", "(X" or ", X" right after a place."""
+    i = first - 1
+    if i >= 0 and tk.lower[i] == "the":
+        i -= 1
+    if i < 0:
+        return False
+    before = tk.lower[i]
+    if before in LOCATIVE_CUES:
+        return True
+    if before == "of" and i > 0 and tk.lower[i - 1] in PLACE_NOUNS:
+        return True
+    if before in (",", "(") and i > 0:
+        end = tk.end(i - 1)
+        return end in places_before or (tk.words[i - 1] == "." and end - 1 in places_before)
+    return False
+
+
+def _is_salient(place: GazPlace) -> bool:
+    """Countries, continents, admin1 units and capitals: names rarely meant as anything else."""
+    return place.is_country or place.feature_code in ("ADM1", "CONT", "PPLC")
+
+
+def _embedded_mention(tk: _Tokens, first: int, last: int, gaz: Gazetteer, context: _Context) -> _Mention | None:
+    """The longest leading run of an entity's words (or the words after its last "of") that names a salient
+    place, or a large or local town: "Quetta Police" -> Quetta, "University of California" -> California."""
+    if tk.words[first] in ARTICLES:
+        first += 1
+    runs = [(first, j) for j in range(last - 1, first - 1, -1)]
+    ofs = [i for i in range(first, last) if tk.lower[i] == "of"]
+    if ofs:
+        runs.insert(0, (ofs[-1] + 1, last))
+    for i, j in runs:
+        if not all(tk.words[k][:1].isupper() for k in range(i, j + 1)):
+            continue
+        if i == j and tk.lower[i] in GENERIC_NAMES:
+            continue
+        name = tk.text[tk.idx[i] : tk.end(j)]
+        candidates = tuple(gaz.candidates(name)[:MAX_CANDIDATES])
+        if any(_embeds(c, context) for c in candidates):
+            mention = _mention(tk, i, j)
+            mention.candidates = candidates
+            return mention
+    return None
+
+
+def _embeds(candidate: Candidate, context: _Context) -> bool:
+    if candidate.kind not in (KIND_ALIAS, KIND_NAME):
+        return False
+    place = candidate.place
+    if _is_salient(place):
+        return True
+    if place.feature_class != "P":
+        return False
+    return place.population >= EMBEDDED_MIN_POPULATION or (
+        context.country_share(place.country_iso2) >= MIN_LOCAL_COUNTRY_SHARE
+        and place.population >= EMBEDDED_LOCAL_MIN_POPULATION
+    )
+
+
+# --------------------------------------------------------------------------------------------------
+# Context
+
+
+def _initial_context(mentions: Sequence[_Mention], gaz: Gazetteer) -> _Context:
+    """Votes from names that are a country or an admin1 unit by their own name, from demonyms, and from
+    names every candidate of which lies in one country."""
+    context = _Context()
+    seen: set[str] = set()
+    for mention in mentions:
+        if mention.key in seen:
+            continue
+        seen.add(mention.key)
+        if mention.demonym is not None:
+            _vote_demonym(context, mention.key, mention.demonym, gaz)
+            continue
+        strong = [c for c in mention.candidates if c.kind in (KIND_ALIAS, KIND_NAME, KIND_SHORT)]
+        countries = [c.place for c in strong if c.place.is_country]
+        admin1 = [c.place for c in strong if c.place.feature_code == "ADM1"]
+        if countries:
+            context.vote(mention.key, countries[0].country_iso2, None, COUNTRY_MENTION_VOTE)
+        elif len(admin1) == 1:
+            context.vote(mention.key, admin1[0].country_iso2, admin1[0].admin1, ADMIN_MENTION_VOTE)
+        else:
+            places = {c.place.country_iso2 for c in (strong or mention.candidates)}
+            if len(places) == 1:
+                context.vote(mention.key, next(iter(places)), None, PLACE_VOTE)
+    return context
+
+
+def _vote_demonym(context: _Context, key: str, demonym: Demonym, gaz: Gazetteer) -> None:
+    if demonym.geonameid is not None:
+        place = gaz.place(demonym.geonameid)
+        if place is not None and place.feature_code == "ADM1":
+            context.vote(key, place.country_iso2, place.admin1, DEMONYM_VOTE)
+            return
+    context.vote(key, demonym.country_iso2, None, DEMONYM_VOTE)
+
+
+def _context_from_choices(mentions: Sequence[_Mention], choices: dict[str, _Choice], gaz: Gazetteer) -> _Context:
+    context = _Context()
+    seen: set[str] = set()
+    for mention in mentions:
+        if mention.key in seen:
+            continue
+        seen.add(mention.key)
+        if mention.demonym is not None:
+            _vote_demonym(context, mention.key, mention.demonym, gaz)
+            continue
+        choice = choices.get(mention.key)
+        if choice is None:
+            continue
+        place = choice.place
+        if place.is_country:
+            context.vote(mention.key, place.country_iso2, None, COUNTRY_MENTION_VOTE)
+        else:
+            weight = ADMIN_MENTION_VOTE if place.feature_code == "ADM1" else PLACE_VOTE
+            context.vote(mention.key, place.country_iso2, place.admin1, weight)
+    return context
+
+
+# --------------------------------------------------------------------------------------------------
+# Resolution
+
+_Parts = dict[str, float]
+
+
+def _resolve_names(mentions: Sequence[_Mention], context: _Context) -> dict[str, _Choice]:
+    by_key: dict[str, list[_Mention]] = defaultdict(list)
+    for mention in mentions:
+        if mention.demonym is None:
+            by_key[mention.key].append(mention)
+    choices: dict[str, _Choice] = {}
+    for key, group in by_key.items():
+        hint = frozenset().union(*(m.hint for m in group))
+        choice = _choose(key, group[0].text, group[0].candidates, hint, context)
+        if choice is not None:
+            choices[key] = choice
+    return choices
+
+
+def _choose(
+    key: str, name: str, candidates: Sequence[Candidate], hint: frozenset[str], context: _Context
+) -> _Choice | None:
+    if not candidates:
+        return None
+    towns = {(c.place.country_iso2, c.place.admin1) for c in candidates if c.place.feature_class == "P"}
+    scored = sorted(
+        ((_score(c, key, hint, context, towns), c) for c in candidates),
+        key=lambda item: (-item[0][0], -item[1].place.population, item[1].place.geonameid),
+    )
+    (_best_score, best_parts), best = scored[0]
+    runner_up = scored[1][0][1] if len(scored) > 1 else None
+    return _Choice(best.place, best.kind, _reason(name, best, best_parts, runner_up, len(scored)))
+
+
+def _score(
+    candidate: Candidate,
+    key: str,
+    hint: frozenset[str],
+    context: _Context,
+    towns: set[tuple[str | None, str | None]],
+) -> tuple[float, _Parts]:
+    place = candidate.place
+    in_admin1 = context.in_admin1(place, exclude=key) and not place.is_country
+    parts: _Parts = {
+        "match": KIND_WEIGHT[candidate.kind],
+        "feature": _feature_weight(place),
+        "population": POPULATION_WEIGHT * math.log10(place.population + 1),
+        "country context": COUNTRY_CONTEXT_WEIGHT * context.country_share(place.country_iso2, exclude=key),
+        "province context": ADMIN1_CONTEXT_WEIGHT if in_admin1 else 0.0,
+        "place-type words": HINT_WEIGHT if hint and place.feature_code in hint else 0.0,
+    }
+    if place.is_admin and not hint and (place.country_iso2, place.admin1) in towns:
+        parts["feature"] -= SEAT_PENALTY  # "Quetta" is the town, "Quetta district" the district
+    if place.latitude is None:
+        parts["feature"] -= NO_POINT_PENALTY
+    return sum(parts.values()), parts
+
+
+def _feature_weight(place: GazPlace) -> float:
+    if place.feature_code in FEATURE_WEIGHT:
+        return FEATURE_WEIGHT[place.feature_code]
+    if place.is_country:
+        return FEATURE_WEIGHT["PCLI"]
+    if place.feature_class == "P":
+        return POPULATED_WEIGHT
+    if place.feature_class == "A":
+        return OTHER_ADMIN_WEIGHT
+    return OTHER_FEATURE_WEIGHT
+
+
+def _reason(name: str, best: Candidate, parts: _Parts, runner_up: _Parts | None, count: int) -> str:
+    place = best.place
+    where = ", ".join(dict.fromkeys(x for x in (place.admin1, place.country_name) if x and x != place.name))
+    head = f"{name}: {place.feature_code}" + (f" in {where}" if where else "")
+    if best.kind == KIND_ALIAS:
+        head += f" ({place.name}, via the alias table)"
+    elif name_key(name) != name_key(place.name):
+        head += f" ({place.name})"
+    if runner_up is None:
+        return f"{head}, the only candidate"
+    margins = {k: parts[k] - runner_up.get(k, 0.0) for k in parts}
+    deciding = max(margins, key=lambda k: margins[k])
+    return f"{head}, chosen over {count - 1} candidate{'s' if count > 2 else ''} by {deciding}"
+
+
+def _demonym_place(demonym: Demonym, gaz: Gazetteer) -> GazPlace | None:
+    if demonym.geonameid is not None:
+        return gaz.place(demonym.geonameid)
+    return gaz.country(demonym.country_iso2) if demonym.country_iso2 else None
+
+
+# --------------------------------------------------------------------------------------------------
+# Records
+
+
+def _to_place(mention: _Mention, choice: _Choice, document: Document) -> Place:
+    place = choice.place
+    text = document.text
+    spans = [Span(mention.start, mention.end, text[mention.start : mention.end])]
+    if (mention.mention_start, mention.mention_end) != (mention.start, mention.end):
+        spans.append(
+            Span(mention.mention_start, mention.mention_end, text[mention.mention_start : mention.mention_end])
+        )
+    return Place(
+        name=_ascii(place.name),
+        country=place.country_name,
+        iso3=place.country_iso3,
+        admin1=_ascii(place.admin1) if place.admin1 else None,
+        admin2=_ascii(place.admin2) if place.admin2 else None,
+        latitude=place.latitude,
+        longitude=place.longitude,
+        geonameid=place.geonameid,
+        feature_code=place.feature_code,
+        population=place.population,
+        geo_precision=_precision(place, mention),
+        evidence=Evidence(document.id, tuple(spans), choice.reason),
+        mention=text[mention.mention_start : mention.mention_end],
+    )
+
+
+def _precision(place: GazPlace, mention: _Mention) -> int:
+    if place.is_country or place.feature_code in ("ADM1", "CONT") or place.feature_class == "L":
+        return PRECISION_REGION
+    if place.feature_class == "P":
+        return PRECISION_NEAR if mention.near else PRECISION_TOWN
+    return PRECISION_NEAR
+
+
+def _ascii(text: str) -> str:
+    """GeoNames' name without diacritics, as ACLED writes it: "Khārān District" -> "Kharan District"."""
+    folded = unicodedata.normalize("NFKD", text.translate(_QUOTES))
+    return "".join(ch for ch in folded if not unicodedata.combining(ch))
+
+
+def _parses(doc: Doc, text: str) -> bool:
+    """Whether ``doc`` is a parse of ``text``, checked on its length and a sample of tokens (``doc.text``
+    is rebuilt from the tokens on every access and would cost more than the whole stage)."""
+    if len(doc) == 0:
+        return not text.strip()
+    last = doc[-1]
+    if last.idx + len(last.text_with_ws) != len(text):
+        return False
+    step = max(1, len(doc) // 32)
+    return all(text[doc[i].idx : doc[i].idx + len(doc[i].text)] == doc[i].text for i in range(0, len(doc), step))
+
+
+def _within(span: Span, start: int, end: int | None) -> bool:
+    return span.start >= start and (end is None or span.end <= end)
