@@ -26,7 +26,8 @@ if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc
 
-# spaCy's nlp.pipe batch size; 32 measured fastest for wire-length reports on this 2-core machine.
+# Documents per nlp.pipe batch: large enough for spaCy's batching to pay, small enough that a batch of
+# documents at the ingest size cap stays well under the memory target (chosen, not tuned).
 BATCH_SIZE = 32
 PARAGRAPH_RE = re.compile(r"\n\s*\n|\n")
 

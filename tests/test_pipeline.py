@@ -1,0 +1,166 @@
+"""The pipeline on short reports written for these tests: event splitting, typing, claims and their stances."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from conflictlens.ingest import document_from_text
+from conflictlens.records import ClaimKind, Extraction, Stance
+
+PUBLISHED = dt.date(2024, 5, 8)  # a Wednesday
+
+
+def run(pipeline, text: str) -> Extraction:  # type: ignore[no-untyped-def]
+    return pipeline.extract_text(text, published=PUBLISHED, origin="test")
+
+
+def test_one_report_splits_into_events_by_action_and_place(pipeline) -> None:  # type: ignore[no-untyped-def]
+    result = run(
+        pipeline,
+        "Gunmen shot dead two policemen at a checkpoint in Quetta on Monday.\n\n"
+        "Separately, a roadside bomb exploded near a market in Peshawar on Tuesday, wounding five civilians.\n\n"
+        "In Lahore, hundreds of teachers protested on Tuesday against unpaid salaries.",
+    )
+    by_place = {e.place.name: e for e in result.events if e.place is not None}
+    assert set(by_place) == {"Quetta", "Peshawar", "Lahore"}
+    assert by_place["Quetta"].sub_event_type == "Armed clash"
+    assert by_place["Quetta"].time is not None and by_place["Quetta"].time.event_date == dt.date(2024, 5, 6)
+    assert by_place["Peshawar"].sub_event_type == "Remote explosive/landmine/IED"
+    assert by_place["Peshawar"].toll.injured.civilians == 5
+    assert by_place["Lahore"].event_type == "Protests"
+    assert by_place["Lahore"].actor1 is not None and by_place["Lahore"].actor1.inter == 6
+
+
+def test_a_continuation_sentence_adds_its_toll_to_the_event_before(pipeline) -> None:  # type: ignore[no-untyped-def]
+    result = run(
+        pipeline,
+        "Militants stormed an army post in Kohat district on Sunday. They killed four soldiers before "
+        "withdrawing, officials said.",
+    )
+    assert len(result.events) == 1
+    assert result.events[0].toll.killed.state_forces == 4
+
+
+def test_history_is_not_an_event(pipeline) -> None:  # type: ignore[no-untyped-def]
+    result = run(pipeline, "The leader was killed by soldiers in Quetta in 1998, and his followers remember him.")
+    assert result.events == ()
+    assert result.problem is not None and "no events" in result.problem.reason
+
+
+def test_off_topic_and_non_english_reports_give_no_events_with_a_reason(pipeline) -> None:  # type: ignore[no-untyped-def]
+    sport = run(pipeline, "The home side won the cup final 3-1 on Saturday after a late goal from their captain.")
+    assert sport.events == () and sport.problem is not None
+    assert sport.problem.origin == "test"
+    french = pipeline.extract(
+        document_from_text(
+            "Des hommes armés ont attaqué un poste de police dans la ville et ont tué trois policiers, selon les "
+            "autorités locales qui ont annoncé une enquête sur cette attaque.",
+            origin="depeche.txt",
+        )
+    )
+    assert french.events == ()
+    assert french.problem is not None and "not English" in french.problem.reason
+    assert french.problem.origin == "depeche.txt"
+
+
+def test_a_militant_claim_is_claimed_and_an_official_figure_is_reported(pipeline) -> None:  # type: ignore[no-untyped-def]
+    result = run(
+        pipeline,
+        "Militants attacked a police station in Bannu on Tuesday, killing three policemen, police said. "
+        "The Tehreek-e-Taliban Pakistan claimed responsibility for the attack.",
+    )
+    event = result.events[0]
+    official = [c for c in event.claims if c.figure is not None and c.figure.low == 3]
+    assert official and official[0].stance is Stance.REPORTED
+    assert any(c.kind is ClaimKind.RESPONSIBILITY and c.claimant_org and "TTP" in c.claimant_org for c in result.claims)
+
+
+def test_competing_figures_give_low_best_high_not_a_sum(pipeline) -> None:  # type: ignore[no-untyped-def]
+    result = run(
+        pipeline,
+        "Militants attacked a police post in Bannu on Tuesday, killing four policemen, police said.\n\n"
+        "A spokesman for the Tehreek-e-Taliban Pakistan said 15 policemen had been killed. The claim could not "
+        "be independently verified.",
+    )
+    bannu = [e for e in result.events if e.place is not None and e.place.name == "Bannu"]
+    assert len(bannu) == 1
+    toll = bannu[0].toll
+    assert toll.fatalities == 4 and toll.fatalities_best == 4
+    assert toll.fatalities_low == 4 and toll.fatalities_high == 15
+    claimed = [c for c in bannu[0].claims if c.figure is not None and c.figure.low == 15]
+    assert claimed and claimed[0].stance is Stance.UNCONFIRMED
+
+
+def test_detention_by_an_armed_group_is_an_abduction(pipeline) -> None:  # type: ignore[no-untyped-def]
+    result = run(pipeline, "Fighters of the Baloch Liberation Army detained six police officers near Turbat on Monday.")
+    assert [e.sub_event_type for e in result.events] == ["Abduction/forced disappearance"]
+    assert result.events[0].toll.detained.state_forces == 6
+
+
+def test_an_accusation_is_an_allegation_not_an_event(pipeline) -> None:  # type: ignore[no-untyped-def]
+    result = run(pipeline, "The group accused the army of burning houses in the village last year.")
+    assert result.events == ()
+    allegations = [c for c in result.claims if c.kind is ClaimKind.ALLEGATION]
+    assert allegations and allegations[0].stance is Stance.ALLEGED
+
+
+def test_unnamed_perpetrator_is_an_unidentified_armed_group(pipeline) -> None:  # type: ignore[no-untyped-def]
+    result = run(pipeline, "A roadside bomb wounded three soldiers in North Waziristan on Monday, the military said.")
+    event = result.events[0]
+    assert event.actor1 is not None and event.actor1.name == "Unidentified Armed Group (Pakistan)"
+    assert event.actor2 is not None and event.actor2.name == "Military Forces of Pakistan"
+    assert event.toll.injured.state_forces == 3
+    assert event.type_of_violence == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "sub_event_type"),
+    [
+        ("An air strike hit a village near Idlib on Monday, killing four civilians.", "Air/drone strike"),
+        ("A suicide bomber blew himself up at a mosque in Kabul on Monday, killing 12 worshippers.", "Suicide bomb"),
+        ("Police fired tear gas to disperse protesters in Nairobi on Tuesday.", "Protest with intervention"),
+        ("Gunmen abducted three aid workers in Maiduguri on Monday.", "Abduction/forced disappearance"),
+        ("Troops shelled rebel positions near Donetsk on Tuesday.", "Shelling/artillery/missile attack"),
+        ("Police arrested 14 opposition activists in Dhaka on Tuesday.", "Arrests"),
+        ("Rioters set fire to shops and pelted police with stones in Karachi on Monday.", "Violent demonstration"),
+    ],
+)
+def test_sub_event_types(pipeline, text: str, sub_event_type: str) -> None:  # type: ignore[no-untyped-def]
+    result = run(pipeline, text)
+    assert [e.sub_event_type for e in result.events][:1] == [sub_event_type]
+
+
+def test_every_evidence_span_points_at_its_words(pipeline) -> None:  # type: ignore[no-untyped-def]
+    result = run(
+        pipeline,
+        "Gunmen killed two policemen in Quetta on Monday, officials said. The Baloch Liberation Army claimed "
+        "responsibility, saying its fighters killed 11 soldiers.",
+    )
+    text = result.document.text
+    spans = [s for e in result.events for s in e.type_evidence.spans]
+    for event in result.events:
+        for part in (event.place, event.time, event.actor1, event.actor2):
+            if part is not None:
+                spans.extend(part.evidence.spans)
+        for claim in event.claims:
+            spans.extend(claim.evidence.spans)
+    spans.extend(s for c in result.claims for s in c.evidence.spans)
+    assert spans
+    for span in spans:
+        assert text[span.start : span.end] == span.text
+
+
+def test_extract_many_keeps_order_and_goes_on_after_a_report_without_events(pipeline) -> None:  # type: ignore[no-untyped-def]
+    texts = [
+        "Gunmen killed two policemen in Quetta on Monday.",
+        "Shares rose on Monday as investors welcomed the central bank's decision.",
+        "Police arrested 14 opposition activists in Dhaka on Tuesday.",
+    ]
+    documents = [document_from_text(t, origin=f"doc{i}", published=PUBLISHED) for i, t in enumerate(texts)]
+    results = list(pipeline.extract_many(documents, batch_size=2))
+    assert [r.document.origin for r in results] == ["doc0", "doc1", "doc2"]
+    assert [bool(r.events) for r in results] == [True, False, True]
+    assert results[0].events[0].toll.killed.state_forces == 2
+    assert results[0].events[0].toll.killed.civilians is None
