@@ -78,9 +78,11 @@ WEEKDAYS = {
     "monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5, "sunday": 6,
 }  # fmt: skip
 
+# Full month names, then abbreviations with an optional full stop ("Aug. 25"); a full name never takes the
+# full stop, which ends the sentence ("fighting resumed on 24 August.").
 _MONTH = (
-    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
-    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+    r"(?:january|february|march|april|may|june|july|august|september|october|november|december"
+    r"|(?:jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\.?)"
 )
 _WEEKDAY = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
 _DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
@@ -158,7 +160,7 @@ PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         _rx(
             r"\b(?:(?P<wd>"
             + _WEEKDAY
-            + r"),?\s+)?(?:the\s+)?(?P<d>"
+            + r"),?\s+)?(?P<d>"
             + _DAY
             + r")\s+(?:of\s+)?(?P<mon>"
             + _MONTH
@@ -171,7 +173,7 @@ PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "mon-d",
         _rx(
-            r"\b(?:(?P<wd>" + _WEEKDAY + r"),?\s+)?(?P<mon>" + _MONTH + r")\s+(?P<d>" + _DAY + r")\b"
+            r"\b(?<![0-9]\s)(?:(?P<wd>" + _WEEKDAY + r"),?\s+)?(?P<mon>" + _MONTH + r")\s+(?P<d>" + _DAY + r")\b"
             r"(?!\s*(?:-|–|to|and)\s*\d)(?!:)(?!\d)(?:,?\s+(?P<y>" + _YEAR4 + r")\b)?" + _PART_OF_DAY
         ),
     ),
@@ -230,6 +232,10 @@ def find_durations(doc: Doc, doc_id: str) -> list[Duration]:
     :func:`find_dates`), so they are left out.
     """
     out: list[Duration] = []
+    for m in _UNIT_LONG.finditer(doc.text):
+        unit = m.group("unit").lower()
+        span = Span(m.start(), m.end(), m.group(0))
+        out.append(Duration(span, UNIT_HOURS[unit], f"duration: '{span.text}' = {UNIT_HOURS[unit]:g} hours", doc_id))
     for m in _DURATION.finditer(doc.text):
         amount = _amount(m.group("n"))
         if amount is None:
@@ -241,10 +247,12 @@ def find_durations(doc: Doc, doc_id: str) -> list[Duration]:
         start = m.start("n")
         span = Span(start, m.end(), doc.text[start : m.end()])
         out.append(Duration(span, hours, f"duration: '{span.text}' = {hours:g} hours", doc_id))
+    out.sort(key=lambda d: d.span.start)
     return out
 
 
 UNIT_HOURS = {"minute": 1 / 60, "hour": 1.0, "day": 24.0, "week": 168.0}
+_UNIT_LONG = _rx(r"(?<![\w-])(?P<unit>hour|day|week)-long\b")  # "a week-long strike": one unit
 _DURATION = _rx(
     r"(?:(?P<lead>\bfor|\blasted|\blasting|\bover|\bwithin|\bafter)\s+(?:(?:about|nearly|almost|over|around|"
     r"some|more\s+than|at\s+least)\s+)?)?\b(?P<n>\d+(?:\.\d+)?|a|an|half\s+an|"
@@ -264,11 +272,15 @@ def _matches(text: str) -> list[_Found]:
     for priority, (kind, pattern) in enumerate(PATTERNS):
         for m in pattern.finditer(text):
             groups = {k: v for k, v in m.groupdict().items() if v is not None}
+            end = m.end()
+            if kind == "d-mon" and len(groups.get("y", "")) == 2 and not groups["mon"].isupper():
+                del groups["y"]  # "9 May 20 people": a two-digit year only in upper-case datelines ("9 JAN 90")
+                end = m.end("mon")
             if not _plausible(kind, groups, text, m):
                 continue
             start = _core_start(kind, groups, m)
-            words = " ".join(text[start : m.end()].lower().split())
-            candidates.append(_Found(start, m.end(), kind, groups, priority, words))
+            words = " ".join(text[start:end].lower().split())
+            candidates.append(_Found(start, end, kind, groups, priority, words))
     candidates.sort(key=lambda f: (-(f.end - f.start), f.priority, f.start))
     chosen: list[_Found] = []
     taken: list[tuple[int, int]] = []
@@ -306,9 +318,6 @@ def _plausible(kind: str, groups: dict[str, str], text: str, m: re.Match[str]) -
             return word.lower() == "may" and kind == "mon-y"  # "MAR", "JUN" alone are acronyms
         if len(word) == 3 and word.lower() == "dec" and kind == "mon":
             return False
-    year = groups.get("y")
-    if year is not None and len(year) == 2 and kind == "d-mon" and not (mon or "").isupper():
-        return False  # "9 May 20 people": a two-digit year only in upper-case datelines ("9 JAN 90")
     if kind == "numeric":
         a, b = int(groups["a"]), int(groups["b"])
         if not (1 <= a <= 31 and 1 <= b <= 31 and (a <= 12 or b <= 12)):

@@ -287,12 +287,13 @@ def number_value(text: str) -> int | None:
         return None
     if len(words) == 1 and _DIGITS.match(words[0]):
         return int(words[0].replace(",", ""))
-    if words[0] == "a" and len(words) > 1:
+    if words[0] in ("a", "an") and len(words) > 1:
         words[0] = "one"
+    dozens = words[-1] == "dozen"
+    if dozens:
+        words = words[:-1] or ["one"]
     if all(w in NUMBER_WORDS for w in words):
-        return _words_value(words)
-    if len(words) == 1 and words[0] == "dozen":
-        return 12
+        return _words_value(words) * (12 if dozens else 1)
     return None
 
 
