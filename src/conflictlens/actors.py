@@ -572,7 +572,8 @@ _nouns(POLICE, "police, policemen, policeman, policewoman, policewomen, police o
        "gendarmes, gendarme, gendarmerie, riot police, law enforcement, law enforcers, law enforcement officers,"
        "law enforcement agencies, police officials")
 _nouns(PROTESTERS, "protesters, protester, protestors, protestor, demonstrators, demonstrator, agitators,"
-       "agitator, marchers, strikers, picketers")
+       "agitator, marchers, strikers, picketers, blockaders, hartal supporters, strike supporters, enforcers,"
+       "strike enforcers, bandh supporters")
 _nouns(RIOTERS, "rioters, rioter, mob, mobs, looters, looter, crowd, crowds")
 _nouns(CIVILIANS, "civilians, civilian, villagers, villager, residents, resident, passengers, passenger,"
        "people, persons, person, individuals, man, men, woman, women, boy, boys, girl, girls, child, children,"
@@ -594,10 +595,22 @@ _nouns(REBELS, "militants, militant, insurgents, insurgent, rebels, rebel, fight
 _nouns(MEMBERS, "members, member, activists, activist, supporters, cadre, operatives, leaders,"
        "commanders, commander")
 
+_nouns(POLICE, "gendarmerie forces, prison guards, prison guard, prison officials, jail guards, prison wardens")
+_nouns(MILITARY, "military police, presidential guard, republican guard, military intelligence")
+_nouns(UNIDENTIFIED, "party, parties")
+# Branches ACLED writes after a state force's name ("Police Forces of Mali Gendarmerie").
+_GENERIC_UNITS = {
+    "gendarmes": "Gendarmerie", "gendarme": "Gendarmerie", "gendarmerie": "Gendarmerie",
+    "gendarmerie forces": "Gendarmerie", "prison guards": "Prison Guards", "prison guard": "Prison Guards",
+    "prison officials": "Prison Guards", "jail guards": "Prison Guards", "prison wardens": "Prison Guards",
+    "military police": "Military Police", "presidential guard": "Presidential Guard",
+    "republican guard": "Republican Guard", "military intelligence": "Military Intelligence",
+}
 # Nouns that say nothing alone: need a nationality or a qualifier ("Pakistani forces", "security forces").
 _NEEDS_QUALIFIER = frozenset({
     "forces", "warplanes", "fighter jets", "jets", "drones", "drone", "aircraft", "helicopters",
-    "helicopter gunships", "gunships", "group", "groups", "crowd", "crowds", "security officials",
+    "helicopter gunships", "gunships", "group", "groups", "crowd", "crowds", "security officials", "party",
+    "parties",
 })
 # Adjectives that make any person noun an unidentified armed actor ("unidentified men", "armed persons").
 _UNIDENTIFYING = frozenset({"unidentified", "unknown", "suspected", "masked", "armed", "heavily armed",
@@ -605,11 +618,11 @@ _UNIDENTIFYING = frozenset({"unidentified", "unknown", "suspected", "masked", "a
 _ANGRY = frozenset({"angry", "irate", "violent", "unruly", "enraged", "furious", "agitated"})
 _ADJECTIVES = sorted(_UNIDENTIFYING | _ANGRY | {"local", "foreign", "other", "some"}, key=len, reverse=True)
 # Qualifiers that keep the document's country ("government forces", "security forces").
-_QUALIFIERS = ("pro-government", "government", "state", "federal", "national", "regime", "security", "local",
+_QUALIFIERS = ("pro-government", "government", "govt", "state", "federal", "national", "regime", "security", "local",
                "provincial", "district", "border", "paramilitary", "elite", "special", "joint", "military",
                "army", "riot", "traffic")
 # "forces" etc. are state forces only with one of these (or a nationality).
-_STATE_QUALIFIERS = frozenset({"pro-government", "government", "state", "federal", "national", "regime",
+_STATE_QUALIFIERS = frozenset({"pro-government", "government", "govt", "state", "federal", "national", "regime",
                                "security", "paramilitary", "military", "army", "border", "joint", "special",
                                "elite"})
 # Nouns a known actor name absorbs when they follow it ("BLA fighters", "Houthi forces").
@@ -746,7 +759,7 @@ def _read_generic_at(text: str, noun_start: int, noun_end: int, noun: str,
             end, nat, country = after
     unidentified = bool(adjs & _UNIDENTIFYING)
     if noun in _NEEDS_QUALIFIER:
-        if noun in ("group", "groups"):
+        if noun in ("group", "groups", "party", "parties"):
             if not unidentified:
                 return None
         elif noun in ("crowd", "crowds"):
@@ -873,6 +886,7 @@ class _Candidate:
     new_name: str | None = None  # an unknown organisation ("LN: Long Name")
     new_inter: int = tx.INTER_POLITICAL_MILITIA
     generic: _GenericReading | None = None
+    generic_unit: str | None = None  # a state force's branch: "Gendarmerie", "35th Armored Brigade"
     kind: str | None = None  # generic kind after context rules
     implied: bool = False  # added by a protest/riot word, may overlap another candidate
     joint_known: bool = False  # a "A and/or B" actor made of two listed actors
@@ -1102,13 +1116,28 @@ def _definition_candidate(acronym: str, long_words: list[tuple[int, int, str]], 
     if entry is not None:
         return _Candidate(start, end, _P_DEFINED, f"acronym definition {ctx.text[start:end]!r} matched "
                           f"{entry.name!r} by {how}", entry=entry)
-    if not _looks_like_org([w[2] for w in long_words]):
+    if not _looks_like_org([w[2] for w in long_words]) and not _named_as_group(ctx.text, long_words, acronym):
         return None
     name = f"{acronym}: {long_form}"
     inter = guess_inter(long_form)
     return _Candidate(start, end, _P_DEFINED, f"acronym definition {ctx.text[start:end]!r} of an organisation "
                       f"not in the actor list; inter {inter} guessed from its words", new_name=name,
                       new_inter=inter)
+
+
+_GROUP_CUE = re.compile(
+    r"(?:belonging to|(?:members?|cadres?|activists?|militants?|fighters?|rebels?|insurgents?|supporters?|"
+    r"leaders?|commanders?|operatives?|men) (?:of|from))\s+(?:the\s+)?$", re.IGNORECASE)
+
+
+def _named_as_group(text: str, long_words: Sequence[tuple[int, int, str]], acronym: str) -> bool:
+    """ "rebels belonging to Jadi Naiso Bojam (JNB)": a long form without an organisation word is still an
+    organisation when the text calls its people members, fighters or cadres, and its initials spell the acronym."""
+    initials = "".join(w[2][0] for w in long_words if w[2].lower() not in _CONNECTORS).upper()
+    if initials != _acronym_key(acronym) or {_fold(w[2]) for w in long_words} & _NOT_ACTOR_WORDS:
+        return False
+    start = long_words[0][0]
+    return _GROUP_CUE.search(text[max(0, start - 40):start]) is not None
 
 
 def _definition_candidates(ctx: _Context) -> Iterator[_Candidate]:
@@ -1162,7 +1191,8 @@ _KIND_WORDS = {"ethnic": "Ethnic", "communal": "Communal", "clan": "Clan", "trib
 _NOT_NAME_WORDS = frozenset(_tokens(
     "The A An Local Rival Several Some Other Two Three Many Suspected Unidentified Unknown Armed Allied "
     "Government Opposition Pro These Those Both Islamist Islamic Christian Muslim Criminal Drug Armed Tribal "
-    "Ethnic Communal Clan Village Community Self Youth"))
+    "Ethnic Communal Clan Village Community Self Youth Monday Tuesday Wednesday Thursday Friday Saturday Sunday "
+    "January February March April May June July August September October November December Yesterday Today"))
 _OF_NAME = re.compile(r"\s+of\s+(?:the\s+)?((?:[A-Z][\w'’-]*)(?:\s+[A-Z][\w'’-]*){0,3})")
 
 
@@ -1177,6 +1207,8 @@ def _name_start(tokens: _Tokens, text: str, k: int) -> int:
         prev = raws[first - 1]
         if not (prev[0].isupper() or prev[0].isdigit() or norms[first - 1] in _CONNECTORS):
             break
+        if norms[first - 1] in _AND and first - 2 >= 0 and norms[first - 2] in _ORG_HEADS:
+            break  # "Amajid Brigade and Hazamiyah Resistance": two names
         first -= 1
     # not part of the name: leading connectors, articles, and group nouns ("Protesters of the X Front")
     while first < k and (norms[first] in _CONNECTORS or norms[first] in _NOT_NAME_WORDS
@@ -1208,6 +1240,9 @@ def _unknown_org_candidates(ctx: _Context, tokens: _Tokens) -> Iterator[_Candida
         start, end = tokens.starts[first], tokens.ends[k]
         if _OPERATION_WORD.search(text[max(0, start - 12):start]) or norms[first] in ("operation", "op"):
             continue
+        if _ORDINAL.fullmatch(raws[first]) and norm in _UNIT_HEADS:
+            yield _numbered_unit(ctx, start, end)
+            continue
         tail = _OF_NAME.match(text, end)
         if tail is not None and (not _country_of_word(tail.group(1)) or norm in _NAMES_WITH_COUNTRY):
             end = tail.end(1)  # "Communist Party of Punjab", "Socialist Democratic Party of India"
@@ -1217,6 +1252,18 @@ def _unknown_org_candidates(ctx: _Context, tokens: _Tokens) -> Iterator[_Candida
         inter = guess_inter(name)
         yield _Candidate(start, end, _P_UNKNOWN, f"capitalised name ending in {raws[k]!r}, not in the actor "
                          f"list; inter {inter} guessed from its words", new_name=name, new_inter=inter)
+
+
+_ORDINAL = re.compile(r"\d+(?:st|nd|rd|th)", re.IGNORECASE)
+_UNIT_HEADS = frozenset({"brigade", "brigades", "division", "battalion", "regiment", "corps", "infantry"})
+
+
+def _numbered_unit(ctx: _Context, start: int, end: int) -> _Candidate:
+    """ "the 35th Armored Brigade": a numbered unit is the state's; ACLED writes it after the force's name."""
+    unit = ctx.text[start:end]
+    reading = _GenericReading(MILITARY, None, None, unit, False)
+    return _Candidate(start, end, _P_UNKNOWN, f"numbered unit {unit!r}: a state military unit", generic=reading,
+                      kind=MILITARY, generic_unit=unit)
 
 
 _NAMES_WITH_COUNTRY = frozenset({"party", "front", "army", "movement", "league", "congress", "union"})
@@ -1308,8 +1355,40 @@ def _generic_candidates(ctx: _Context, tokens: _Tokens) -> Iterator[_Candidate]:
         if read is None:
             continue
         start, end, reading = read
+        unit = _GENERIC_UNITS.get(noun)
         yield _Candidate(start, end, _P_GENERIC, f"group noun {ctx.text[noun_start:noun_end]!r}",
-                         generic=reading, kind=reading.kind)
+                         generic=reading, kind=reading.kind, generic_unit=unit)
+        if reading.country and start < noun_start:
+            other = _coordinated_nationality(ctx.text, start, ctx.all_caps)
+            if other is not None:
+                other_start, other_end, other_country = other
+                other_reading = replace(reading, country=other_country, nationality=ctx.text[other_start:other_end])
+                yield _Candidate(other_start, other_end, _P_GENERIC, f"nationality {ctx.text[other_start:other_end]!r}"
+                                 f" coordinated with {ctx.text[start:end]!r}", generic=other_reading,
+                                 kind=reading.kind, generic_unit=unit)
+
+
+_AND = frozenset({"and", "&", "or"})
+
+
+def _coordinated_nationality(text: str, start: int, all_caps: bool) -> tuple[int, int, str] | None:
+    """ "Turkish and Russian forces": the first nationality of a pair whose second one starts at ``start``."""
+    words = _words_left(text, start, limit=4)
+    if not words:
+        return None
+    if words[-1][2].lower() in _AND:
+        words = words[:-1]
+    elif not words[-1][2].endswith(","):
+        return None
+    table = _country_table()
+    for n in (2, 1):
+        if len(words) < n:
+            continue
+        chunk = words[-n:]
+        found = table.lookup(_WORD.findall(" ".join(w for _, _, w in chunk)), all_caps=all_caps)
+        if found:
+            return chunk[0][0], chunk[-1][1] - (1 if chunk[-1][2].endswith(",") else 0), found
+    return None
 
 
 # --- resolution ------------------------------------------------------------------------------------------------
@@ -1411,16 +1490,19 @@ _PROTEST_WORDS = re.compile(
     r"(?:call(?:ed|ing)?(?: for)?|went on|go(?:ing)? on|(?:are|were|is|was) on|continu(?:ed|ing)|observ(?:ed|ing)"
     r"|enforc(?:ed|ing)|(?:began|begin) (?:an? )?)(?: an?| their| the)?(?: \w+)? strikes?|"
     r"bandh|hartal|dharna|gherao|picket(?:ed|ing|s)?|road ?blockade|chakka jam|rasta roko|road roko|marched|"
+    r"agitat(?:ed|ing|ion|ions)|"
     r"took to the streets|hit the streets|processions?|(?:chanted|raised|shouted) slogans|slogan-shouting|"
     r"block(?:ed|ing|aded) (?:the |a |several |main )?(?:\w+ )?(?:roads?|highways?|traffic))(?![\w-])",
     re.IGNORECASE)
 _RIOT_WORDS = re.compile(
     r"(?<![\w-])(?:riot(?:s|ed|ing)?|vandali[sz](?:ed|ing)|ransack(?:ed|ing)|torch(?:ed|ing)|loot(?:ed|ing)|"
     r"lynch(?:ed|ing)|(?:pelt|hurl|thr[eo]w)(?:ed|ing|n)? (?:stones|rocks|bricks|molotov cocktails|petrol bombs)|"
-    r"stone[- ]pelting|stone[- ]throwing|set (?:\w+ )?(?:fire|ablaze|alight|on fire)|"
-    r"burn(?:ed|t|ing) (?:\w+ )?(?:tires|tyres)|molotov cocktails?|mob violence)(?![\w-])", re.IGNORECASE)
+    r"stone[- ]pelting|stone[- ]throwing|set (?:\w+ )?(?:\w+ )?(?:fire|ablaze|alight|afire|on fire)|"
+    r"burn(?:ed|t|ing) (?:\w+ )?(?:tires|tyres)|molotov cocktails?|mob violence|turned violent|"
+    r"violent (?:protests?|demonstrations?)|pitched battles?)(?![\w-])", re.IGNORECASE)
 _CLASH_WORDS = re.compile(r"(?<![\w-])clash(?:ed|es)?(?![\w-])", re.IGNORECASE)
-_BETWEEN = re.compile(r"\b(?:between|among)\b", re.IGNORECASE)
+_CLASH_OTHER_SIDE = re.compile(r"(?:\s+(?:broke out|erupted|took place|occurred|ensued))?\s+(between|among|with)\b",
+                               re.IGNORECASE)
 # Roles of a mention that is not the one doing what the sentence says (spaCy dependency labels).
 _NOT_AGENT_DEPS = frozenset({"nsubjpass", "dobj", "attr", "dative", "iobj", "poss", "npadvmod", "agent"})
 _CROWD_KINDS = (CIVILIANS, MEMBERS, PROTESTERS)
@@ -1489,15 +1571,23 @@ def _is_crowd(cand: _Candidate, ctx: _Context) -> bool:
 
 def _clash_sides(in_sentence: Sequence[_Candidate], m: re.Match[str], ctx: _Context,
                  doc: Doc) -> list[_Candidate]:
-    """The crowds of a clash: its subject, or the crowds after "between" that follow the clash word."""
+    """The crowds of a clash: its subject, and the crowds after "between"/"with" that follow the clash word.
+
+    In "students were injured in a clash with police" the passive subject is a side of the clash; in "people
+    were injured in a clash between two groups" it is not (the sides follow "between")."""
     before = [c for c in in_sentence if c.end <= m.start()]
-    subject = _crowd_subject(before, ctx, doc)
+    other = _CLASH_OTHER_SIDE.match(ctx.text, m.end())
+    sides: list[_Candidate] = []
+    passive_ok = other is not None and other.group(1).lower() == "with"
+    subject = _crowd_subject(before, ctx, doc, passive_ok=passive_ok)
+    if subject is not None and passive_ok and subject.kind not in (CIVILIANS, PROTESTERS, RIOTERS):
+        subject = subject if _is_agent(subject, doc) else None
     if subject is not None:
-        return [subject]
-    between = _BETWEEN.search(ctx.text, m.end(), m.end() + 40)
-    if between is None:
-        return []
-    return [c for c in in_sentence if c.start >= between.end() and _is_crowd(c, ctx) and not c.implied][:2]
+        sides.append(subject)
+    if other is not None:
+        sides += [c for c in in_sentence if other.end() <= c.start < other.end() + 60 and _is_crowd(c, ctx)
+                  and not c.implied][:2]
+    return sides
 
 
 def _sentence_starts(doc: Doc) -> list[int]:
@@ -1511,13 +1601,14 @@ def _sentence_starts(doc: Doc) -> list[int]:
     return [0, *starts]
 
 
-def _crowd_subject(before: Sequence[_Candidate], ctx: _Context, doc: Doc) -> _Candidate | None:
+def _crowd_subject(before: Sequence[_Candidate], ctx: _Context, doc: Doc, *,
+                   passive_ok: bool = False) -> _Candidate | None:
     """The nearest mention before a protest or riot word that can be the crowd doing it."""
     for cand in reversed(before):
         if cand.implied:
             continue
         if _is_crowd(cand, ctx):
-            return cand if _is_agent(cand, doc) else None
+            return cand if passive_ok or _is_agent(cand, doc) else None
         if cand.kind in _ARMED_KINDS or cand.is_named():
             return None  # an armed actor acts here: not a crowd
     return None
@@ -1555,7 +1646,7 @@ def _candidate_actor(cand: _Candidate, ctx: _Context) -> Actor | None:
             reason += f"; {ctx.country_reason}"
         kind = cand.kind
         info = ActorInfo(generic_actor_name(kind, country), _generic_inter(kind, country, ctx.doc_country),
-                         country, None, True)
+                         country, cand.generic_unit, True)
     else:
         return None
     evidence = Evidence(ctx.doc_id, (Span(cand.start, cand.end, mention),), reason)
