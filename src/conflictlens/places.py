@@ -96,6 +96,7 @@ MIN_LOCAL_COUNTRY_SHARE = 0.25
 EMBEDDED_MIN_POPULATION = 100_000
 EMBEDDED_LOCAL_MIN_POPULATION = 5_000
 MAX_CHUNK_TOKENS = 6  # longer capitalised runs are headlines or titles; only their parts are tried
+MAX_ACRONYM_CHARS = 4  # "BLA", "JWS": all-capital words this short name organisations, not places
 
 # Words after a toponym that say what kind of place it is, and the features they want.
 HINT_WORDS: dict[str, frozenset[str]] = {
@@ -129,7 +130,6 @@ AREA_WORDS = frozenset(
         "environs",
         "countryside",
         "frontline",
-        "front",
         "border",
         "neighbourhood",
         "neighborhood",
@@ -181,8 +181,79 @@ NEAR_CUES = frozenset(
         "southwest",
     }
 )
+# Capitalised words of dates that are never places (spaCy sometimes puts a town inside a DATE entity).
+CALENDAR_WORDS = frozenset(
+    {
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "christmas",
+        "easter",
+        "ramadan",
+        "eid",
+        "today",
+        "yesterday",
+        "tomorrow",
+        "noon",
+        "midnight",
+    }
+)
 # Words before a capitalised name that make it read as a place.
 LOCATIVE_CUES = frozenset({"in", "at", "near", "into", "across", "throughout", "outside", "around", "inside"})
+# Verbs whose object is usually a place ("shelled Kagara"); a cue only for towns of the document's countries.
+PLACE_VERBS = frozenset(
+    {
+        "attacked",
+        "shelled",
+        "bombed",
+        "stormed",
+        "captured",
+        "seized",
+        "entered",
+        "besieged",
+        "raided",
+        "overran",
+        "recaptured",
+        "liberated",
+        "evacuated",
+        "reached",
+        "struck",
+        "hit",
+        "targeted",
+        "encircled",
+        "surrounded",
+        "fled",
+        "visited",
+    }
+)
 # Lower-case words inside place names ("Rio de Janeiro", "Dera Ismail Khan" has none, "Radman al Awad").
 NAME_PARTICLES = frozenset(
     {
@@ -436,24 +507,42 @@ class _Tokens:
     punct: list[bool]
     sent_start: list[bool]
     label: list[str]  # the entity label of each token, "" outside entities
+    name_like: list[bool]  # capitalised, with a letter, not a date word, not before a line break
 
     @classmethod
     def of(cls, doc: Doc, text: str, ents: Sequence[SpacySpan]) -> _Tokens:
-        label = [""] * len(doc)
+        from spacy.attrs import IDX, IS_PUNCT, IS_STOP, SENT_START
+
+        n = len(doc)
+        label = [""] * n
         for ent in ents:
             for i in range(ent.start, ent.end):
                 label[i] = ent.label_
-        tokens = list(doc)
+        columns = doc.to_array([IDX, IS_STOP, IS_PUNCT, SENT_START]).tolist() if n else []
+        idx = [row[0] for row in columns]
+        words = [t.text for t in doc]
+        lower = [w.lower() for w in words]
+        space = [text[idx[i] + len(words[i]) : idx[i + 1]] for i in range(n - 1)]
+        if n:
+            space.append(text[idx[-1] + len(words[-1]) :])
+        name_like = [
+            w[:1].isupper()
+            and "\n" not in space[i]
+            and not (label[i] in NON_PLACE_LABELS and (lower[i] in CALENDAR_WORDS or label[i] not in ("DATE", "TIME")))
+            and any(ch.isalpha() for ch in w)
+            for i, w in enumerate(words)
+        ]
         return cls(
             text=text,
-            words=[t.text for t in tokens],
-            lower=[t.lower_ for t in tokens],
-            idx=[t.idx for t in tokens],
-            space=[t.whitespace_ for t in tokens],
-            stop=[t.is_stop for t in tokens],
-            punct=[t.is_punct for t in tokens],
-            sent_start=[bool(t.is_sent_start) for t in tokens],
+            words=words,
+            lower=lower,
+            idx=idx,
+            space=space,
+            stop=[bool(row[1]) for row in columns],
+            punct=[bool(row[2]) for row in columns],
+            sent_start=[row[3] == 1 for row in columns],
             label=label,
+            name_like=name_like,
         )
 
     def __len__(self) -> int:
@@ -552,24 +641,34 @@ def _cued_mentions(
     context: _Context,
     known: Sequence[_Mention],
 ) -> list[_Mention]:
-    """Toponyms outside spaCy's place entities: capitalised runs that read as places, and places that
-    organisations are named after."""
+    """Toponyms outside spaCy's place entities: capitalised runs that read as places ("in X", "X district"),
+    that lie inside the place named right after them ("X, Sindh", "X in Balochistan"), or that repeat a name
+    already taken as a place; then places that organisations are named after."""
     taken = [False] * (len(tk.text) + 1)
+    mentions = list(known)
     for mention in known:
         taken[mention.start : mention.end] = [True] * (mention.end - mention.start)
     found: list[_Mention] = []
-    places_before = {m.end for m in known}
-    for first, last in _capitalised_runs(tk, taken):
-        for mention in _places_in_run(tk, first, last, gaz, context, places_before):
-            found.append(mention)
-            places_before.add(mention.end)
-            taken[mention.start : mention.end] = [True] * (mention.end - mention.start)
+    known_names: dict[tuple[int, int], bool] = {}  # token ranges already looked up, across the three rules
+    for rule in (_CUE_RULE, _INSIDE_RULE, _REPEAT_RULE):
+        ends = {m.end for m in mentions}
+        starts = {m.start: m for m in mentions}
+        names = {m.key for m in mentions if m.demonym is None}
+        for first, last in list(_capitalised_runs(tk, taken)):
+            for mention in _places_in_run(tk, first, last, gaz, context, rule, ends, starts, names, known_names):
+                found.append(mention)
+                mentions.append(mention)
+                ends.add(mention.end)
+                taken[mention.start : mention.end] = [True] * (mention.end - mention.start)
     for ent in ents:
         if ent.label_ in EMBEDDING_LABELS and not any(taken[tk.idx[i]] for i in range(ent.start, ent.end)):
             embedded = _embedded_mention(tk, ent.start, ent.end - 1, gaz, context)
             if embedded is not None:
                 found.append(embedded)
     return found
+
+
+_CUE_RULE, _INSIDE_RULE, _REPEAT_RULE = "cue", "inside", "repeat"
 
 
 def _capitalised_runs(tk: _Tokens, taken: list[bool]) -> Iterator[tuple[int, int]]:
@@ -590,31 +689,46 @@ def _capitalised_runs(tk: _Tokens, taken: list[bool]) -> Iterator[tuple[int, int
 
 
 def _name_word(tk: _Tokens, i: int, taken: list[bool]) -> bool:
-    word = tk.words[i]
-    return (
-        word[:1].isupper()
-        and not taken[tk.idx[i]]
-        and tk.label[i] not in NON_PLACE_LABELS
-        and "\n" not in tk.space[i]
-        and any(ch.isalpha() for ch in word)
-    )
+    return tk.name_like[i] and not taken[tk.idx[i]]
 
 
 def _places_in_run(
-    tk: _Tokens, first: int, last: int, gaz: Gazetteer, context: _Context, places_before: set[int]
+    tk: _Tokens,
+    first: int,
+    last: int,
+    gaz: Gazetteer,
+    context: _Context,
+    rule: str,
+    ends: set[int],
+    starts: dict[int, _Mention],
+    names: set[str],
+    known_names: dict[tuple[int, int], bool],
 ) -> Iterator[_Mention]:
-    """The longest sub-runs, left to right, that are known places read as places."""
+    """The longest sub-runs, left to right, that ``rule`` accepts as places."""
     i = first
     while i <= last:
         for j in range(min(last, i + MAX_CHUNK_TOKENS - 1), i - 1, -1):
-            if tk.lower[j] in NAME_PARTICLES or (tk.stop[i] and not tk.words[i].isupper()):
-                continue
-            if _trim(tk, i, j) != (i, j) or not gaz.has_name(tk.text[tk.idx[i] : tk.end(j)]):
+            if (i, j) not in known_names:
+                known_names[(i, j)] = (
+                    tk.lower[j] not in NAME_PARTICLES
+                    and not (tk.stop[i] and not tk.words[i].isupper())
+                    and _trim(tk, i, j) == (i, j)
+                    and gaz.has_name(tk.text[tk.idx[i] : tk.end(j)])
+                )
+            if not known_names[(i, j)]:
                 continue
             mention = _mention(tk, i, j)
             if mention.key in GENERIC_NAMES or mention.key in load_demonyms():
                 continue
-            if _accept_cued(tk, mention, i, j, gaz, context, places_before):
+            candidates = tuple(gaz.candidates(mention.text)[:MAX_CANDIDATES])
+            if rule == _CUE_RULE:
+                accepted = _accept_cued(tk, mention, i, j, candidates, context, ends)
+            elif rule == _INSIDE_RULE:
+                accepted = _inside_following(tk, j, candidates, starts)
+            else:
+                accepted = mention.key in names
+            if accepted:
+                mention.candidates = candidates
                 yield mention
                 i = j
                 break
@@ -626,33 +740,60 @@ def _accept_cued(
     mention: _Mention,
     first: int,
     last: int,
-    gaz: Gazetteer,
+    candidates: Sequence[Candidate],
     context: _Context,
-    places_before: set[int],
+    ends: set[int],
 ) -> bool:
-    candidates = tuple(gaz.candidates(mention.text)[:MAX_CANDIDATES])
+    acronym = first == last and tk.words[first].isupper() and len(tk.words[first]) <= MAX_ACRONYM_CHARS
+    if acronym:  # "BLA", "JWS": organisations, unless our alias table says otherwise ("US", "UAE")
+        return any(c.kind == KIND_ALIAS for c in candidates)
     salient = any(_is_salient(c.place) for c in candidates if c.kind in (KIND_ALIAS, KIND_NAME))
     named_unit = last > first and tk.lower[last] in HINT_WORDS  # "Butler County", "Sokoto State"
-    cue = named_unit or bool(mention.hint) or mention.mention_end > mention.end or _cue_before(tk, first, places_before)
+    cue = named_unit or bool(mention.hint) or mention.mention_end > mention.end or _cue_before(tk, first, ends)
     if salient and (cue or tk.label[first] == "ORG"):
-        mention.candidates = candidates
         return True
     if not cue:
-        return False
-    plausible = [
-        c
-        for c in candidates
-        if c.place.feature_class in ("P", "A")
+        # "militants attacked Turbat": a verb whose object is usually a place, for a town of the context
+        return (
+            first > 0
+            and tk.lower[first - 1] in PLACE_VERBS
+            and any(
+                c.kind != KIND_ALTERNATE
+                and c.place.feature_class in ("P", "A")
+                and context.country_share(c.place.country_iso2) >= MIN_LOCAL_COUNTRY_SHARE
+                for c in candidates
+            )
+        )
+    return any(
+        c.place.feature_class in ("P", "A")
         and (c.kind != KIND_ALTERNATE or c.place.feature_class == "A" or c.place.population >= CUED_MIN_POPULATION)
         and (
             c.place.population >= CUED_MIN_POPULATION
             or c.place.feature_class == "A"
             or context.country_share(c.place.country_iso2) >= MIN_LOCAL_COUNTRY_SHARE
         )
-    ]
-    if plausible:
-        mention.candidates = candidates
-    return bool(plausible)
+        for c in candidates
+    )
+
+
+def _inside_following(tk: _Tokens, last: int, candidates: Sequence[Candidate], starts: dict[int, _Mention]) -> bool:
+    """ "X, Sindh", "X (Sindh)", "X in Sindh": X has a reading inside the place named right after it."""
+    following = last + 1
+    if following + 1 >= len(tk) or tk.lower[following] not in (",", "(", "in"):
+        return False
+    if tk.words[last].isupper() and len(tk.words[last]) <= MAX_ACRONYM_CHARS:
+        return False
+    container = starts.get(tk.idx[following + 1])
+    if container is None:
+        return False
+    units = {(c.place.country_iso2, c.place.admin1) for c in container.candidates if c.place.feature_code == "ADM1"}
+    countries = {c.place.country_iso2 for c in container.candidates if c.place.is_country}
+    return any(
+        c.kind != KIND_ALTERNATE
+        and c.place.feature_class in ("P", "A")
+        and ((c.place.country_iso2, c.place.admin1) in units or c.place.country_iso2 in countries)
+        for c in candidates
+    )
 
 
 def _cue_before(tk: _Tokens, first: int, places_before: set[int]) -> bool:
