@@ -248,7 +248,7 @@ def test_malformed_files_into_a_new_index_leave_no_file(tmp_path: Path) -> None:
     with zipfile.ZipFile(two_texts, "w") as archive:
         archive.writestr("a.txt", DUMP[0])
         archive.writestr("b.txt", DUMP[1])
-    with pytest.raises(GazetteerError, match="expected one GeoNames .txt file"):
+    with pytest.raises(GazetteerError, match=r"expected one GeoNames \.txt file"):
         import_geonames(two_texts, index_path=index)
     with pytest.raises(GazetteerError, match="does not exist"):
         import_geonames(tmp_path / "absent.zip", index_path=index)
