@@ -173,11 +173,29 @@ def test_yearless_date_without_reference_is_unresolved(dates_of: DateFinder) -> 
     assert "no reference date" in m.reason
 
 
-def test_yearless_date_takes_the_year_of_the_documents_latest_full_date(dates_of: DateFinder) -> None:
+def test_yearless_date_takes_the_year_of_the_documents_first_full_date(dates_of: DateFinder) -> None:
     found = dates_of("On 9 May 2020, police raided the camp. The suspects had fled on 7 May.", None)
     assert [m.span.text for m in found] == ["9 May 2020", "7 May"]
     assert found[1].time is not None and found[1].time.event_date == D(2020, 5, 7)
-    assert "the document's latest full date 2020-05-09" in found[1].reason
+    assert "the document's first full date 2020-05-09" in found[1].reason
+
+
+def test_later_follow_up_dates_do_not_make_the_event_history(dates_of: DateFinder) -> None:
+    text = "03/02/2015: A device exploded at a clinic. The bomber was sentenced on June 11, 2017."
+    found = dates_of(text, None)
+    assert [(m.span.text, m.historical) for m in found] == [("03/02/2015", False), ("June 11, 2017", False)]
+
+
+def test_look_back_from_the_first_full_date_is_history(dates_of: DateFinder) -> None:
+    found = dates_of("On 9 May 2020, rebels attacked the town they had lost on 2 February 2020.", None)
+    assert [m.historical for m in found] == [False, True]
+
+
+def test_range_across_months(dates_of: DateFinder) -> None:
+    m = one(dates_of("Around 1 May (between 30 April and 2 May), the rebels raided villages.", D(2020, 5, 4))[1:])
+    assert m.span.text == "between 30 April and 2 May"
+    assert m.time is not None
+    assert (m.time.date_start, m.time.date_end, m.time.time_precision) == (D(2020, 4, 30), D(2020, 5, 2), 2)
 
 
 # ---------------------------------------------------------------------------------------------------------
