@@ -63,6 +63,7 @@ __all__ = [
     "ActorInfo",
     "ActorList",
     "ActorListError",
+    "DocumentMismatchError",
     "acled_country_name",
     "actor_for_group_noun",
     "canonical_name",
@@ -92,6 +93,10 @@ DATA_FILE = "actors.tsv"
 
 class ActorListError(ConflictlensError):
     """The actor list could not be read (missing file or a malformed row)."""
+
+
+class DocumentMismatchError(ConflictlensError, ValueError):
+    """The spaCy parse handed to :func:`find_actors` is not of the document's text."""
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -1071,13 +1076,19 @@ def _words_before(text: str, end: int, limit: int = 12) -> list[tuple[int, int, 
     return run
 
 
+def _initials(words: Iterable[str]) -> str:
+    """Upper-cased initials of the words of a name, hyphenated parts counted ("Tehreek-i-Taliban" -> "TT")."""
+    parts = (p for w in words for p in re.split(r"[-‐]", w) if p)
+    return "".join(p[0] for p in parts if p.lower() not in _CONNECTORS).upper()
+
+
 def _trim_to_acronym(run: list[tuple[int, int, str]], acronym: str) -> list[tuple[int, int, str]]:
     """Keep the tail of ``run`` whose capitalised words spell ``acronym``, or at most a few words more."""
     letters = _acronym_key(acronym)
     content = [k for k, w in enumerate(run) if w[2].lower() not in _CONNECTORS]
     for count in range(len(content), 0, -1):
         first = content[-count]
-        initials = "".join(w[2][0] for w in run[first:] if w[2].lower() not in _CONNECTORS).upper()
+        initials = _initials(w[2] for w in run[first:])
         if initials == letters:
             return run[first:]
     limit = len(letters) + MAX_ACRONYM_WORDS_EXTRA
@@ -1091,8 +1102,10 @@ def _resolve_definition(acronym: str, long_form: str, ctx: _Context) -> tuple[Ac
 
     key = _acronym_key(acronym)
     best: tuple[float, ActorEntry] | None = None
+    folded = _fold(long_form)
     for entry in ctx.actors.by_acronym.get(key, []):
-        score = fuzz.token_set_ratio(_fold(long_form), _fold(entry.long_name))
+        names = [entry.long_name, *(a.text for a in entry.aliases if len(a.tokens) > 1)]
+        score = max(fuzz.token_set_ratio(folded, _fold(name)) for name in names)
         if score >= ACRONYM_NAME_SIMILARITY and (best is None or score > best[0]):
             best = (score, entry)
     if best is not None:
@@ -1133,7 +1146,7 @@ _GROUP_CUE = re.compile(
 def _named_as_group(text: str, long_words: Sequence[tuple[int, int, str]], acronym: str) -> bool:
     """ "rebels belonging to Jadi Naiso Bojam (JNB)": a long form without an organisation word is still an
     organisation when the text calls its people members, fighters or cadres, and its initials spell the acronym."""
-    initials = "".join(w[2][0] for w in long_words if w[2].lower() not in _CONNECTORS).upper()
+    initials = _initials(w[2] for w in long_words)
     if initials != _acronym_key(acronym) or {_fold(w[2]) for w in long_words} & _NOT_ACTOR_WORDS:
         return False
     start = long_words[0][0]
@@ -1159,7 +1172,7 @@ def _definition_candidates(ctx: _Context) -> Iterator[_Candidate]:
             continue
         words = [(m.start("long") + w.start(), m.start("long") + w.end(), w.group())
                  for w in _NAME_WORD.finditer(long_form)]
-        initials = "".join(w[2][0] for w in words if w[2].lower() not in _CONNECTORS).upper()
+        initials = _initials(w[2] for w in words)
         if len(words) < 2 or not initials.startswith(_acronym_key(acronym)[:2]):
             continue
         cand = _definition_candidate(acronym, words, (m.start(), m.end()), ctx)
@@ -1500,6 +1513,10 @@ _RIOT_WORDS = re.compile(
     r"stone[- ]pelting|stone[- ]throwing|set (?:\w+ )?(?:\w+ )?(?:fire|ablaze|alight|afire|on fire)|"
     r"burn(?:ed|t|ing) (?:\w+ )?(?:tires|tyres)|molotov cocktails?|mob violence|turned violent|"
     r"violent (?:protests?|demonstrations?)|pitched battles?)(?![\w-])", re.IGNORECASE)
+# Protest words that name the gathering itself, not what someone did ("a protest", "the hartal").
+_PROTEST_NOUN = re.compile(
+    r"protests?|demonstrations?|rall(?:y|ies)|sit-ins?|.*strikes?|bandh|hartal|dharna|gherao|processions?|"
+    r"road ?blockade|chakka jam|rasta roko|road roko|agitations?|slogan-shouting|pickets?", re.IGNORECASE)
 _CLASH_WORDS = re.compile(r"(?<![\w-])clash(?:ed|es)?(?![\w-])", re.IGNORECASE)
 _CLASH_OTHER_SIDE = re.compile(r"(?:\s+(?:broke out|erupted|took place|occurred|ensued))?\s+(between|among|with)\b",
                                re.IGNORECASE)
@@ -1530,6 +1547,9 @@ def _apply_implied_crowds(cands: list[_Candidate], ctx: _Context, doc: Doc) -> l
         else:
             subject = _crowd_subject([c for c in in_sentence if c.end <= m.start()], ctx, doc)
             subjects = [subject] if subject is not None else []
+        if not subjects and kind == PROTESTERS and not _PROTEST_NOUN.fullmatch(word) and any(
+                c.end <= m.start() and not c.implied for c in in_sentence):
+            continue  # "Fighters of X blocked the highway": someone named did it, and it is not a crowd
         if not subjects:
             previous = sentence_starts[k - 1] if k > 0 else first
             context = [c for c in cands if previous <= c.start < last]
@@ -1688,11 +1708,9 @@ def _context(document: Document, country: str | None, actors: ActorList,
         logger.warning("%s: country %r is not a GeoNames country name; guessing it from the text",
                        document.origin, country)
     if resolved is not None:
-        doc_country, reason, given = resolved, f"country {resolved} of the document", True
-    else:
-        doc_country, reason = _guess_document_country(tokens, all_caps)
-        given = False
-    return _Context(text, document.id, actors, doc_country, given, reason, all_caps)
+        return _Context(text, document.id, actors, resolved, True, f"country {resolved} of the document", all_caps)
+    guessed, reason = _guess_document_country(tokens, all_caps)
+    return _Context(text, document.id, actors, guessed, False, reason, all_caps)
 
 
 def find_actors(doc: Doc, document: Document, country: str | None = None) -> list[Actor]:
@@ -1702,7 +1720,7 @@ def find_actors(doc: Doc, document: Document, country: str | None = None) -> lis
     writes it (from the places stage), or None to guess it from the country names in the text.
     """
     if doc.text != document.text:
-        raise ValueError(f"{document.origin}: the spaCy Doc is not of this document's text; parse "
+        raise DocumentMismatchError(f"{document.origin}: the spaCy Doc is not of this document's text; parse "
                          "document.text with conflictlens.nlp.load_pipeline()")
     actors = load_actor_list()
     tokens = _word_tokens(document.text)
