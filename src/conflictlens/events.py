@@ -16,9 +16,11 @@ An *event* is one distinct action, place and day. The stage works sentence by se
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from importlib import resources
 from typing import TypeVar
 
 from . import taxonomy as tx
@@ -40,101 +42,30 @@ from .records import (
 T = TypeVar("T")
 
 # --- trigger lexicon ---------------------------------------------------------------------------------
-# (sub-event type, pattern) in priority order: the first pattern that matches a sentence types it.
-# Patterns are matched case-insensitively on the sentence text.
-_TRIGGERS: tuple[tuple[str, str], ...] = (
-    (
-        "Chemical weapon",
-        r"\b(?:chemical (?:weapon|attack|agent)s?|chlorine gas|sarin|mustard gas|toxic gas|nerve agent)",
-    ),
-    ("Suicide bomb", r"\bsuicide[- ](?:bomb(?:ing|ings|s|ed)?\b|attacks?\b|blasts?|car bombs?|vests?|bombers?)"),
-    (
-        "Air/drone strike",
-        r"\b(?:air ?strikes?|air[- ]raids?|drone (?:strike|attack)s?|airstrikes?|bombed from the air|warplanes?|air force|fighter jets?|helicopter gunships?|aerial (?:bombardment|attack|strike)s?|drones? (?:struck|hit|targeted))",
-    ),
-    (
-        "Shelling/artillery/missile attack",
-        r"\b(?:shell(?:ing|ed|s)|artillery|mortars?|rockets?|missiles?|howitzer|cross-border fir\w+|bombard\w*|ceasefire violations?|shot down)\b",
-    ),
-    (
-        "Remote explosive/landmine/IED",
-        r"\b(?:ieds?|improvised explosive|landmines?|land mines?|roadside bombs?|car bombs?|bomb blasts?|(?:bomb|blast|explosion)s? (?:went off|exploded|ripped|tore|hit|struck|killed)|explo(?:sion|ded|sive device)s?|blasts?|detonat\w+|(?:planted|remote[- ]controlled) (?:bomb|device)s?|pressure cooker bomb|bombings?)\b",
-    ),
-    (
-        "Grenade",
-        r"\b(?:(?:threw|thrown|hurled|lobbed|tossed)\b[^.]{0,30}\bgrenades?\b(?![- ]launchers?)|grenades?[- ](?:attacks?|blasts?|explosions?|exploded|hit|went off|landed))",
-    ),
-    (
-        "Sexual violence",
-        r"\b(?:rap(?:e|ed|ing)|gang-?raped?|sexual(?:ly)? (?:assault\w*|violence|abuse\w*|harass\w*)|molest\w*)\b",
-    ),
-    (
-        "Abduction/forced disappearance",
-        r"\b(?:abduct\w*|kidnap\w*|taken hostage|held hostage|hostages?|forced(?:ly)? disappear\w*|went missing after being (?:picked|taken)|picked up by)\b",
-    ),
-    (
-        "Excessive force against protesters",
-        r"\b(?:(?:police|forces|troops|soldiers)\b[^.]{0,60}\b(?:killed|shot dead|opened fire on)\b[^.]{0,40}\b(?:protesters|demonstrators|marchers)|(?:protesters|demonstrators)\b[^.]{0,40}\b(?:were|was) (?:killed|shot dead) by (?:police|security forces|troops))",
-    ),
-    (
-        "Protest with intervention",
-        r"\b(?:protest\w*|demonstrat\w*|rall\w+|march\w*|sit-?in|picket\w*|strike)\b[^.]{0,160}\b(?:dispers\w+|tear ?gas|baton|lathi|arrested|detained|water cannons?|rubber bullets|broke up|prevented|stopped by)|\b(?:dispers\w+|tear ?gas|water cannons?|baton[- ]charged?)\b[^.]{0,160}\b(?:protest\w*|demonstrat\w*|rall\w+|march\w*|crowd)",
-    ),
-    (
-        "Violent demonstration",
-        r"\b(?:riot\w*|rioters|(?:protest\w*|demonstrat\w*)\b[^.]{0,120}\b(?:pelted|hurled stones|threw stones|stone-?pelting|torched|set (?:ablaze|on fire)|vandali[sz]\w*|clashed|turned violent|burn(?:ed|ing|t) tires)|stone-?pelting)\b",
-    ),
-    (
-        "Mob violence",
-        r"\b(?:mob|lynch\w*|vigilante\w*|angry (?:crowd|villagers|residents)|beaten to death by (?:a )?(?:crowd|villagers|residents))\b",
-    ),
-    (
-        "Peaceful protest",
-        r"\b(?:protest\w*|demonstrat(?:ion|ions|ed|ors|ing)|rall(?:y|ies|ied)|march(?:ed|es)?\b|sit-?ins?|picket\w*|hunger strike|vigil|gathered\b[^.]{0,80}\b(?:demand\w*|denounc\w*|condemn\w*|call\w* for|chant\w*|in support|against|held up|placards|banners)|staged (?:a )?(?:strike|walkout)|boycott\w*|petition\w*)",
-    ),
-    (
-        "Attack",
-        r"\b(?:execut(?:ed|ing|ions?)\b(?!\s+(?:\w+\s+){0,6}(?:operations?|attacks?|plans?|orders?|raids?))|massacr\w+|beheaded|summarily killed)",
-    ),
-    (
-        "Government regains territory",
-        r"\b(?:(?:army|troops|forces|military|government)\b[^.]{0,80}\b(?:recaptured|retook|regained (?:control|territory)|liberated|reclaimed|recovered control))",
-    ),
-    (
-        "Non-state actor overtakes territory",
-        r"\b(?:(?:militants|rebels|insurgents|fighters|taliban|militia\w*|group)\b[^.]{0,80}\b(?:captured|seized|overran|took control of|took over|stormed and held|recaptured|retook)\b[^.]{0,40}\b(?:town|village|city|district|base|territory|area|positions?|villages|towns|hill))",
-    ),
-    (
-        "Armed clash",
-        r"\b(?:clash\w*|gun ?fights?|fire ?fights?|exchange[sd]? (?:of )?fire|encounters?|firing|fighting|fought|battle[sd]?|skirmish\w*|ambush\w*|engag(?:ed|ement)|offensives?|assaults?|attack\w*|raid\w*|stormed|opened fire|shot (?:at|dead|to death)|shot|shots|shooting|gunshots?|fired (?:at|on|upon|with|(?:\w+ ){0,2}(?:small arms|machine guns?|weapons|rifles|guns|shots|bullets|live rounds))|gunned down|assassinat\w+|(?:beaten|hacked|stabbed|burned|burnt|tortured) to death|stabb(?:ed|ing)|murder\w*|slain|slaughter\w*|hacked|killed|killing|kills|dead|died|bodies|body of|heads? (?:was|were) found|martyr\w*|checkpoints?|roadblocks?|besieged|siege|offensive)\b",
-    ),
-    ("Arrests", r"\b(?:arrest\w*|detain\w*|apprehend\w*|taken into custody|custod\w+|nabbed|held by police)\b"),
-    (
-        "Looting/property destruction",
-        r"\b(?:loot\w*|set (?:on )?fire|set ablaze|torch\w*|burn(?:ed|t|ing) (?:down )?(?:the )?(?:houses?|homes?|vehicles?|shops?|schools?|buildings?|trucks?|buses|cars?)|vandali[sz]\w*|ransack\w*|destroy\w*|demolish\w*|damag\w+ (?:property|houses?|homes|vehicles|a school|a church|a mosque)|blew up|plunder\w*|arson|razed)\b",
-    ),
-    (
-        "Disrupted weapons use",
-        r"\b(?:defus\w+|(?:seized|recovered|found|confiscated|unearthed) (?:a )?(?:cache|haul|quantity|large quantity|weapons?|arms|explosives?|ammunition|ieds?|bombs?|grenades?|rifles?)|bomb disposal|intercepted (?:a )?(?:missile|drone|rocket)s?|foiled)\b",
-    ),
-    (
-        "Agreement",
-        r"\b(?:peace (?:deal|agreement|accord|talks)|ceasefire (?:agreement|deal)|signed (?:an? )?(?:agreement|accord|deal|truce)|agreed (?:to|on) (?:a )?(?:ceasefire|truce|exchange|release)|prisoner exchange|truce)\b",
-    ),
-    (
-        "Change to group/activity",
-        r"\b(?:surrender\w*|defect\w*|laid down (?:their|his) arms|joined the (?:group|militants|rebels)|announced? (?:the )?(?:formation|merger|dissolution|split)|new (?:leader|chief|commander)|appointed (?:as )?(?:leader|chief)|curfew|lockdown|banned|declared (?:a )?(?:state of emergency|curfew)|recruit\w*|training camp|fortifications?|patrol(?:s|led|ling)?|deploy(?:ed|ment)|reinforcements?|military build-?up)\b",
-    ),
-    (
-        "Headquarters or base established",
-        r"\b(?:(?:set up|established|opened) (?:a |an |new )?(?:base|headquarters|camp|outpost|office)s?)\b",
-    ),
-    (
-        "Non-violent transfer of territory",
-        r"\b(?:handed over (?:control|the town|territory)|withdr(?:ew|awn) from|pulled out of|took over (?:without|peacefully))\b",
-    ),
-)
-TRIGGERS: tuple[tuple[str, re.Pattern[str]], ...] = tuple((sub, re.compile(p, re.IGNORECASE)) for sub, p in _TRIGGERS)
+TRIGGERS_FILE = "event_triggers.tsv"
+
+
+@functools.lru_cache(maxsize=1)
+def load_triggers() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """The trigger lexicon (data/event_triggers.tsv): (sub-event type, pattern) rows in priority order."""
+    text = (resources.files("conflictlens") / "data" / TRIGGERS_FILE).read_text(encoding="utf-8")
+    rows: list[tuple[str, re.Pattern[str]]] = []
+    lines = [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
+    for n, line in enumerate(lines[1:], start=2):
+        sub, _, pattern = line.partition("\t")
+        if sub not in tx.EVENT_TYPE_OF or not pattern:
+            raise ValueError(f"{TRIGGERS_FILE} row {n}: {sub!r} is not an ACLED sub-event type or has no pattern")
+        rows.append((sub, re.compile(pattern, re.IGNORECASE)))
+    return tuple(rows)
+
+
+def _specificity() -> dict[str, int]:
+    """Lower is more specific: a sub-event type's first row in the lexicon."""
+    order: dict[str, int] = {}
+    for n, (sub, _) in enumerate(load_triggers()):
+        order.setdefault(sub, n)
+    return order
+
 
 # A sentence that is about the future, an appeal, a warning or a threat reports no event.
 NOT_AN_EVENT_RE = re.compile(
@@ -165,7 +96,6 @@ NEAR_RE = re.compile(
 TOTAL_RE = re.compile(r"\b(?:total|in all|overall|altogether|combined|toll rose|bringing the)\b", re.IGNORECASE)
 
 KILL_ONLY_TYPES = frozenset({"Armed clash"})
-SPECIFICITY = {sub: n for n, (sub, _) in enumerate(_TRIGGERS)}  # lower: more specific
 # A summary figure is a total when it reaches this share of the events' figures it restates (a total is often
 # rounded down: "over 130" for 68 + 62 + 7); 0.9 keeps totals and never swallowed an event in the sample set.
 TOTAL_COVERAGE = 0.9
@@ -329,7 +259,7 @@ def _candidate_for_clause(i: int, clause: Span, sent: Span, idx: _Index) -> _Can
 
 
 def _first_trigger(text: str) -> tuple[str, re.Match[str]] | None:
-    for sub, pattern in TRIGGERS:
+    for sub, pattern in load_triggers():
         m = pattern.search(text)
         if m is not None:
             return sub, m
@@ -359,7 +289,15 @@ def _is_inside_quote_only(sent: Span) -> bool:
 
 
 CLASH_RE = re.compile(
-    r"\b(?:clash\w*|exchang\w+ (?:of )?(?:fire|artillery|gunfire)|gun ?fights?|fire ?fights?|fighting|fought|skirmish\w*)\b",
+    r"\b(?:clash\w*|exchang\w+ (?:of )?(?:fire|artillery|gunfire)|gun ?fights?|fire ?fights?|fighting|fought|"
+    r"skirmish\w*)\b",
+    re.IGNORECASE,
+)
+
+
+GENERIC_VIOLENCE_RE = re.compile(
+    r"\b(?:attack\w*|killed|killing|kills|dead|died|opened fire|shot (?:at|dead)|gunned down|raid\w*|assault\w*|"
+    r"stormed)\b",
     re.IGNORECASE,
 )
 
@@ -368,16 +306,13 @@ def _refine(sub: str, text: str) -> str:
     """Armed clash vs attack on civilians; shelling exchanged between two sides is a clash."""
     if sub == "Shelling/artillery/missile attack" and CLASH_RE.search(text):
         return "Armed clash"
-    if sub == "Armed clash":
-        generic = re.search(
-            r"\b(?:attack\w*|killed|killing|kills|dead|died|opened fire|shot (?:at|dead)|gunned down|raid\w*|assault\w*|stormed)\b",
-            text,
-            re.I,
-        )
-        if generic and not ARMED_TARGET_RE.search(text) and CIVILIAN_TARGET_RE.search(text):
-            return "Attack"
-        if re.search(r"\bexecut(?:ed|ing|ion)\b", text, re.I) and CIVILIAN_TARGET_RE.search(text):
-            return "Attack"
+    if (
+        sub == "Armed clash"
+        and GENERIC_VIOLENCE_RE.search(text)
+        and not ARMED_TARGET_RE.search(text)
+        and CIVILIAN_TARGET_RE.search(text)
+    ):
+        return "Attack"
     return sub
 
 
@@ -401,7 +336,7 @@ def _fold_continuations(candidates: list[_Candidate], so: StageOutputs) -> list[
         ):
             if (
                 tx.event_type_of(c.sub_event_type) == tx.event_type_of(prev.sub_event_type)
-                and SPECIFICITY[c.sub_event_type] < SPECIFICITY[prev.sub_event_type]
+                and _specificity()[c.sub_event_type] < _specificity()[prev.sub_event_type]
             ):
                 prev.reasons.append(f"{c.sub_event_type} from sentence {c.sentence + 1}")
                 prev.sub_event_type = c.sub_event_type
@@ -493,7 +428,8 @@ def _merge_same_happening(candidates: list[_Candidate]) -> list[_Candidate]:
     return list(merged.values())
 
 
-UNIT_WINDOW = 60  # characters after a number in which a unit's name says whose figure it is ("seven fidayeen of the Majeed Brigade")
+# Characters after a number in which a unit's name says whose figure it is ("seven fidayeen of the Majeed Brigade").
+UNIT_WINDOW = 60
 
 
 def _figure_units(c: _Candidate) -> set[str]:
