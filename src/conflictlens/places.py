@@ -38,6 +38,7 @@ import functools
 import importlib.resources
 import itertools
 import math
+import re
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
@@ -328,6 +329,7 @@ GENERIC_NAMES = frozenset(
     }
 )
 ARTICLES = frozenset({"the", "The", "THE"})
+_DEMONYM_PREFIX = re.compile(r"^(?:pro|anti|ex|non)\s+")  # "pro-Ukrainian" counts as "Ukrainian"
 POSSESSIVES = frozenset({"'s", "’s", "'", "’"})
 _QUOTES = str.maketrans({"‘": "'", "’": "'", "ʻ": "'", "ʼ": "'", "ʿ": "'", "ʾ": "'"})
 
@@ -507,6 +509,7 @@ class _Tokens:
     punct: list[bool]
     sent_start: list[bool]
     label: list[str]  # the entity label of each token, "" outside entities
+    entity: list[tuple[int, int]]  # the [start, end) token range of each token's entity, (i, i + 1) outside
     name_like: list[bool]  # capitalised, with a letter, not a date word, not before a line break
 
     @classmethod
@@ -515,9 +518,11 @@ class _Tokens:
 
         n = len(doc)
         label = [""] * n
+        entity = [(i, i + 1) for i in range(n)]
         for ent in ents:
             for i in range(ent.start, ent.end):
                 label[i] = ent.label_
+                entity[i] = (ent.start, ent.end)
         columns = doc.to_array([IDX, IS_STOP, IS_PUNCT, SENT_START]).tolist() if n else []
         idx = [row[0] for row in columns]
         words = [t.text for t in doc]
@@ -542,6 +547,7 @@ class _Tokens:
             punct=[bool(row[2]) for row in columns],
             sent_start=[row[3] == 1 for row in columns],
             label=label,
+            entity=entity,
             name_like=name_like,
         )
 
@@ -562,8 +568,10 @@ def _entity_mentions(tk: _Tokens, ents: Sequence[SpacySpan], gaz: Gazetteer) -> 
         first, last = _trim(tk, ent.start, ent.end - 1)
         if first > last:
             continue
+        if ent.label_ != "NORP":
+            last = _extend_name(tk, first, last, gaz)
         mention = _mention(tk, first, last)
-        demonym = demonyms.get(mention.key)
+        demonym = demonyms.get(mention.key) or demonyms.get(_DEMONYM_PREFIX.sub("", mention.key))
         if demonym is not None:
             mention.demonym = demonym
             found.append(mention)
@@ -576,6 +584,18 @@ def _entity_mentions(tk: _Tokens, ents: Sequence[SpacySpan], gaz: Gazetteer) -> 
         if mention.candidates:
             found.append(mention)
     return found
+
+
+def _extend_name(tk: _Tokens, first: int, last: int, gaz: Gazetteer) -> int:
+    """The entity's last token, moved right over capitalised words while that makes a longer known name
+    (spaCy's "Santa Cruz" of "Santa Cruz Xoxocotlan")."""
+    best = last
+    j = last + 1
+    while j < len(tk) and j - first < MAX_CHUNK_TOKENS and (tk.name_like[j] or tk.lower[j] in NAME_PARTICLES):
+        if tk.name_like[j] and tk.space[j - 1] != "" and gaz.has_name(tk.text[tk.idx[first] : tk.end(j)]):
+            best = j
+        j += 1
+    return best
 
 
 def _trim(tk: _Tokens, first: int, last: int) -> tuple[int, int]:
@@ -722,7 +742,8 @@ def _places_in_run(
                 continue
             candidates = tuple(gaz.candidates(mention.text)[:MAX_CANDIDATES])
             if rule == _CUE_RULE:
-                accepted = _accept_cued(tk, mention, i, j, candidates, context, ends)
+                cut = _cuts_entity(tk, i, j, first, last)
+                accepted = _accept_cued(tk, mention, i, j, candidates, context, ends, local_only=cut)
             elif rule == _INSIDE_RULE:
                 accepted = _inside_following(tk, j, candidates, starts)
             else:
@@ -735,6 +756,20 @@ def _places_in_run(
         i += 1
 
 
+def _cuts_entity(tk: _Tokens, first: int, last: int, run_first: int, run_last: int) -> bool:
+    """Whether [first, last] takes part of one spaCy entity's run of capitalised words ("Abu" of the GPE
+    "Abu Salim", "Hamza" of the FAC "Hamza Camp"); leaving out a trailing unit word is fine ("Kankara" of
+    "Kankara LGA"), and so is a cut at a comma or bracket inside an entity ("Paucarpata, Arequipa")."""
+    cut_after = (
+        last < run_last
+        and tk.entity[last + 1] == tk.entity[last]
+        and tk.lower[last + 1] not in HINT_WORDS
+        and tk.lower[last + 1] not in AREA_WORDS
+    )
+    cut_before = first > run_first and tk.entity[first - 1] == tk.entity[first] and tk.words[first - 1] not in ARTICLES
+    return cut_after or cut_before
+
+
 def _accept_cued(
     tk: _Tokens,
     mention: _Mention,
@@ -743,7 +778,12 @@ def _accept_cued(
     candidates: Sequence[Candidate],
     context: _Context,
     ends: set[int],
+    *,
+    local_only: bool = False,
 ) -> bool:
+    """Whether a capitalised run outside the place entities reads as a known place. ``local_only``: it is part
+    of another entity's name ("Gainesville" of "Gainesville Police"), so only a salient place or a town of
+    the document's countries will do."""
     acronym = first == last and tk.words[first].isupper() and len(tk.words[first]) <= MAX_ACRONYM_CHARS
     if acronym:  # "BLA", "JWS": organisations, unless our alias table says otherwise ("US", "UAE")
         return any(c.kind == KIND_ALIAS for c in candidates)
@@ -767,6 +807,7 @@ def _accept_cued(
     return any(
         c.place.feature_class in ("P", "A")
         and (c.kind != KIND_ALTERNATE or c.place.feature_class == "A" or c.place.population >= CUED_MIN_POPULATION)
+        and (not local_only or context.country_share(c.place.country_iso2) >= MIN_LOCAL_COUNTRY_SHARE)
         and (
             c.place.population >= CUED_MIN_POPULATION
             or c.place.feature_class == "A"
