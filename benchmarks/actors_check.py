@@ -59,8 +59,7 @@ def pattern_of(name: str) -> str:
         if name.startswith(prefix):
             return f"{prefix} X" + (" + unit" if len(name.split()) > 4 else "")
     m = re.match(r"^(.*?)\s*\(([^()]+)\)$", name)
-    if m and m.group(1) in ("Protesters", "Rioters", "Civilians", "Unidentified Armed Group",
-                            "Unidentified Gang"):
+    if m and m.group(1) in ("Protesters", "Rioters", "Civilians", "Unidentified Armed Group", "Unidentified Gang"):
         return f"{m.group(1)} (X)"
     if re.search(r"Communal|Ethnic|Tribal|Clan", name):
         return "communal/ethnic/clan militia"
@@ -111,9 +110,13 @@ def check_acled(suite: str, limit: int | None, use_country: bool) -> dict[str, A
                 wrong_first[f"{pattern_of(row['actor1'])} -> {got}"] += 1
     n = len(rows)
     return {
-        "suite": suite, "rows": n, "country": "gold" if use_country else "guessed",
-        "actor1 found": round(found1 / n, 3), "actor2 found": round(found2 / max(rows2, 1), 3),
-        "first armed = actor1": round(armed_first / max(armed_rows, 1), 3), "armed rows": armed_rows,
+        "suite": suite,
+        "rows": n,
+        "country": "gold" if use_country else "guessed",
+        "actor1 found": round(found1 / n, 3),
+        "actor2 found": round(found2 / max(rows2, 1), 3),
+        "first armed = actor1": round(armed_first / max(armed_rows, 1), 3),
+        "armed rows": armed_rows,
         "ms per note": round(1000 * seconds / n, 2),
         "actor1 misses by pattern": misses.most_common(10),
         "first armed actor wrong (gold -> ours)": wrong_first.most_common(10),
@@ -131,8 +134,12 @@ def check_gtd(limit: int | None) -> dict[str, Any]:
         first = next((a for a in actors if a.inter in ARMED - {tx.INTER_STATE_FORCES}), None)
         first_equal += first is not None and gold in names_of(first)
     n = max(len(rows), 1)
-    return {"suite": "gtd (gname known)", "rows": len(rows), "gname found": round(found / n, 3),
-            "first non-state armed = gname": round(first_equal / n, 3)}
+    return {
+        "suite": "gtd (gname known)",
+        "rows": len(rows),
+        "gname found": round(found / n, 3),
+        "first non-state armed = gname": round(first_equal / n, 3),
+    }
 
 
 def main(argv: list[str] | None = None) -> int:

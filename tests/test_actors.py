@@ -65,7 +65,8 @@ def test_canonical_name_strips_period_article_case_and_punctuation() -> None:
     assert canonical_name("Military Forces of the United States (2017-)") == "military forces of united states"
     assert canonical_name("JJD:Jatiyatabadi Juba Dal Militia") == canonical_name("JJD: Jatiyatabadi Juba Dal Militia")
     assert canonical_name("Military Forces of Yemen (2016-) Supreme Political Council") == (
-        "military forces of yemen supreme political council")
+        "military forces of yemen supreme political council"
+    )
     assert canonical_name("People’s Liberation Army") == canonical_name("People's Liberation Army")
     assert canonical_name("Ejército de Liberación Nacional") == "ejercito de liberacion nacional"
     assert canonical_name("Military Forces of Pakistan") != canonical_name("Police Forces of Pakistan")
@@ -149,7 +150,7 @@ def test_mentions_are_in_text_order_with_exact_evidence(nlp: Language) -> None:
     for actor in actors:
         (span,) = actor.evidence.spans
         assert actor.evidence.doc_id == doc_id
-        assert BALOCH_REPORT[span.start:span.end] == span.text == actor.mention
+        assert BALOCH_REPORT[span.start : span.end] == span.text == actor.mention
         assert actor.evidence.reason
 
 
@@ -163,16 +164,19 @@ def test_parse_of_another_text_is_refused(nlp: Language) -> None:
 
 
 def test_unknown_organisation_defined_by_acronym(nlp: Language) -> None:
-    text = ("Fighters of the Zarghun Freedom Front (ZFF) ambushed a convoy near Ziarat. "
-            "The ZFF later said it had lost two men.")
+    text = (
+        "Fighters of the Zarghun Freedom Front (ZFF) ambushed a convoy near Ziarat. "
+        "The ZFF later said it had lost two men."
+    )
     zff = [a for a in run(nlp, text) if "ZFF" in a.mention]
     assert [a.name for a in zff] == ["ZFF: Zarghun Freedom Front"] * 2
     assert all(not a.known and a.inter == tx.INTER_REBELS for a in zff)
 
 
 def test_a_clashing_acronym_defined_in_the_text_wins_over_the_list(nlp: Language) -> None:
-    text = ("Supporters of the Bengal Labour Alliance (BLA) marched in Dhaka on Sunday. "
-            "The BLA said it would march again.")
+    text = (
+        "Supporters of the Bengal Labour Alliance (BLA) marched in Dhaka on Sunday. The BLA said it would march again."
+    )
     actors = run(nlp, text, "Bangladesh")
     assert {a.name for a in actors if a.name.startswith("BLA")} == {"BLA: Bengal Labour Alliance"}
     assert "Protesters (Bangladesh)" in {a.name for a in actors}  # supporters who marched
@@ -188,21 +192,24 @@ def test_acronym_after_its_long_form_in_parentheses(nlp: Language) -> None:
 # --- generic actors -------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("words", "country", "name", "inter"), [
-    ("Pakistani soldiers", None, "Military Forces of Pakistan", 1),
-    ("security forces", "Pakistan", "Military Forces of Pakistan", 1),
-    ("policemen", "India", "Police Forces of India", 1),
-    ("passengers", "Pakistan", "Civilians (Pakistan)", 7),
-    ("villagers", "Democratic Republic of the Congo", "Civilians (Democratic Republic of Congo)", 7),
-    ("unidentified gunmen", "Pakistan", "Unidentified Armed Group (Pakistan)", 3),
-    ("militants", "Pakistan", "Unidentified Armed Group (Pakistan)", 3),
-    ("demonstrators", "Nepal", "Protesters (Nepal)", 6),
-    ("an angry mob", "India", "Rioters (India)", 5),
-    ("Indian troops", "Pakistan", "Military Forces of India", 8),
-    ("US soldiers", "Syria", "Military Forces of the United States", 8),
-    ("soldiers of Azerbaijan", None, "Military Forces of Azerbaijan", 1),
-    ("BLA fighters", "Pakistan", "BLA: Baloch Liberation Army", 2),
-])
+@pytest.mark.parametrize(
+    ("words", "country", "name", "inter"),
+    [
+        ("Pakistani soldiers", None, "Military Forces of Pakistan", 1),
+        ("security forces", "Pakistan", "Military Forces of Pakistan", 1),
+        ("policemen", "India", "Police Forces of India", 1),
+        ("passengers", "Pakistan", "Civilians (Pakistan)", 7),
+        ("villagers", "Democratic Republic of the Congo", "Civilians (Democratic Republic of Congo)", 7),
+        ("unidentified gunmen", "Pakistan", "Unidentified Armed Group (Pakistan)", 3),
+        ("militants", "Pakistan", "Unidentified Armed Group (Pakistan)", 3),
+        ("demonstrators", "Nepal", "Protesters (Nepal)", 6),
+        ("an angry mob", "India", "Rioters (India)", 5),
+        ("Indian troops", "Pakistan", "Military Forces of India", 8),
+        ("US soldiers", "Syria", "Military Forces of the United States", 8),
+        ("soldiers of Azerbaijan", None, "Military Forces of Azerbaijan", 1),
+        ("BLA fighters", "Pakistan", "BLA: Baloch Liberation Army", 2),
+    ],
+)
 def test_actor_for_group_noun(words: str, country: str | None, name: str, inter: int) -> None:
     info = actor_for_group_noun(words, country)
     assert info is not None
@@ -260,8 +267,7 @@ def test_unknown_armed_group_by_head_word(nlp: Language) -> None:
 
 
 def test_named_ethnic_militia_follows_acled_naming(nlp: Language) -> None:
-    actors = run(nlp, "On Sunday, suspected Tiv militiamen attacked two villages and killed five residents.",
-                 "Nigeria")
+    actors = run(nlp, "On Sunday, suspected Tiv militiamen attacked two villages and killed five residents.", "Nigeria")
     militia = next(a for a in actors if "militiamen" in a.mention)
     assert (militia.name, militia.inter, militia.known) == ("Tiv Ethnic Militia (Nigeria)", 4, False)
 
@@ -284,10 +290,16 @@ def test_full_name_appends_only_state_units() -> None:
     assert full_name(info) == "BLA: Baloch Liberation Army"
 
 
-@pytest.mark.parametrize(("name", "inter"), [
-    ("Kunar Liberation Army", 2), ("Garhi Tribal Militia", 4), ("Night Hawks Brigade", 3),
-    ("Farmers Welfare Association", 6), ("Tehsil Students Union", 6),
-])
+@pytest.mark.parametrize(
+    ("name", "inter"),
+    [
+        ("Kunar Liberation Army", 2),
+        ("Garhi Tribal Militia", 4),
+        ("Night Hawks Brigade", 3),
+        ("Farmers Welfare Association", 6),
+        ("Tehsil Students Union", 6),
+    ],
+)
 def test_guess_inter(name: str, inter: int) -> None:
     assert guess_inter(name) == inter
 
@@ -296,8 +308,10 @@ def test_guess_inter(name: str, inter: int) -> None:
 
 
 def test_party_protest_gives_protesters_and_keeps_the_party(nlp: Language) -> None:
-    actors = run(nlp, "Awami National Party workers blocked the Grand Trunk Road in Peshawar to protest the "
-                      "arrest of their leader.")
+    actors = run(
+        nlp,
+        "Awami National Party workers blocked the Grand Trunk Road in Peshawar to protest the arrest of their leader.",
+    )
     names = [a.name for a in actors]
     assert "ANP: Awami National Party" in names and "Protesters (Pakistan)" in names
 
@@ -325,7 +339,7 @@ def test_all_caps_text_does_not_read_short_words_as_acronyms(nlp: Language) -> N
 def test_any_text_gives_consistent_spans(nlp: Language, text: str) -> None:
     for actor in run(nlp, text, None):
         (span,) = actor.evidence.spans
-        assert text[span.start:span.end] == actor.mention
+        assert text[span.start : span.end] == actor.mention
         assert actor.inter in tx.INTER_NAMES
 
 

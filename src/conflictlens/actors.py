@@ -132,6 +132,11 @@ def _tokens(text: str) -> tuple[str, ...]:
     return tuple(_fold(m.group()) for m in _WORD.finditer(text))
 
 
+def _wordset(text: str) -> frozenset[str]:
+    """The "|"-separated entries of ``text`` (a compact way to write word lists)."""
+    return frozenset(w.strip() for w in text.split("|") if w.strip())
+
+
 # ---------------------------------------------------------------------------------------------------------
 # Countries: GeoNames names, ACLED names, demonyms
 # ---------------------------------------------------------------------------------------------------------
@@ -150,11 +155,11 @@ ACLED_COUNTRY_NAMES: dict[str, str] = {
     "Macao": "Macau",
 }
 # ACLED writes "Military Forces of the Philippines" for these.
-COUNTRIES_WITH_THE = frozenset({
-    "United States", "United Kingdom", "Philippines", "Democratic Republic of Congo", "Republic of Congo",
-    "Central African Republic", "United Arab Emirates", "Netherlands", "Bahamas", "Gambia", "Comoros",
-    "Maldives", "Solomon Islands", "Marshall Islands", "Dominican Republic", "Czech Republic", "Seychelles",
-})
+COUNTRIES_WITH_THE = _wordset(
+    "United States|United Kingdom|Philippines|Democratic Republic of Congo|Republic of Congo|"
+    "Central African Republic|United Arab Emirates|Netherlands|Bahamas|Gambia|Comoros|Maldives|"
+    "Solomon Islands|Marshall Islands|Dominican Republic|Czech Republic|Seychelles"
+)
 
 # Our demonym table: "GeoNames name: demonyms / other names of the country". Upper-case-only names
 # ("US", "UK", "DRC") are matched case-sensitively.
@@ -354,8 +359,10 @@ def _country_table() -> _CountryTable:
         country, _, rest = line.partition(":")
         country = country.strip()
         if country not in names:
-            raise ActorListError(f"demonym table names {country!r}, which is not a GeoNames country name; "
-                                 "fix the table in conflictlens/actors.py")
+            raise ActorListError(
+                f"demonym table names {country!r}, which is not a GeoNames country name; "
+                "fix the table in conflictlens/actors.py"
+            )
         for part in rest.replace("/", ",").split(","):
             word = part.strip()
             if not word:
@@ -447,8 +454,10 @@ def _parse_alias(text: str) -> Alias | None:
 def _parse_row(line: str, where: str) -> ActorEntry:
     cells = line.split("\t")
     if len(cells) != 5:
-        raise ActorListError(f"{where}: expected 5 tab-separated columns (name, inter, countries, parent, "
-                             f"aliases), found {len(cells)}; fix the row or its tabs")
+        raise ActorListError(
+            f"{where}: expected 5 tab-separated columns (name, inter, countries, parent, "
+            f"aliases), found {len(cells)}; fix the row or its tabs"
+        )
     name, inter_text, countries_text, parent, aliases_text = (c.strip() for c in cells)
     try:
         inter = int(inter_text)
@@ -520,8 +529,10 @@ def load_actor_list(path: str | None = None) -> ActorList:
             text = Path(path).read_text(encoding="utf-8")
             origin = path
     except OSError as exc:
-        raise ActorListError(f"cannot read the actor list {path or DATA_FILE}: {exc}; reinstall conflictlens "
-                             "or pass the path of a valid actors.tsv") from exc
+        raise ActorListError(
+            f"cannot read the actor list {path or DATA_FILE}: {exc}; reinstall conflictlens "
+            "or pass the path of a valid actors.tsv"
+        ) from exc
     entries = _read_rows(text, origin)
     logger.debug("loaded %d actor list entries from %s", len(entries), origin)
     return ActorList(entries)
@@ -551,8 +562,13 @@ _KIND_TEMPLATE: dict[str, tuple[str, int]] = {
     GANG: ("Unidentified Gang ({country})", tx.INTER_POLITICAL_MILITIA),
 }
 _KIND_NO_COUNTRY = {
-    MILITARY: "Military Forces", POLICE: "Police Forces", PROTESTERS: "Protesters", RIOTERS: "Rioters",
-    CIVILIANS: "Civilians", UNIDENTIFIED: "Unidentified Armed Group", GANG: "Unidentified Gang",
+    MILITARY: "Military Forces",
+    POLICE: "Police Forces",
+    PROTESTERS: "Protesters",
+    RIOTERS: "Rioters",
+    CIVILIANS: "Civilians",
+    UNIDENTIFIED: "Unidentified Armed Group",
+    GANG: "Unidentified Gang",
 }
 
 # noun -> kind. Plurals are listed; matching is case-insensitive on whole words.
@@ -565,81 +581,110 @@ def _nouns(kind: str, words: str) -> None:
             _GROUP_NOUNS[word.strip()] = kind
 
 
-_nouns(MILITARY, "soldier, soldiers, troop, troops, army, armies, military, armed forces, military forces,"
-       "security forces, security personnel, military personnel, army personnel, army men, armymen,"
-       "servicemen, serviceman, service members, paramilitary, paramilitaries, paramilitary forces,"
-       "paramilitary troops, commandos, commando, jawans, jawan, navy, naval forces, marines, air force,"
-       "air forces, special forces, forces, warplanes, fighter jets, jets, drones, drone, aircraft,"
-       "helicopters, helicopter gunships, gunships, army officers, army officer, military officers,"
-       "security officials, sepoys, legionnaires")
-_nouns(POLICE, "police, policemen, policeman, policewoman, policewomen, police officers, police officer,"
-       "police personnel, police force, police forces, cops, cop, constables, constable, head constable,"
-       "gendarmes, gendarme, gendarmerie, riot police, law enforcement, law enforcers, law enforcement officers,"
-       "law enforcement agencies, police officials")
-_nouns(PROTESTERS, "protesters, protester, protestors, protestor, demonstrators, demonstrator, agitators,"
-       "agitator, marchers, strikers, picketers, blockaders, hartal supporters, strike supporters, enforcers,"
-       "strike enforcers, bandh supporters")
+_nouns(
+    MILITARY,
+    "soldier, soldiers, troop, troops, army, armies, military, armed forces, military forces,"
+    "security forces, security personnel, military personnel, army personnel, army men, armymen,"
+    "servicemen, serviceman, service members, paramilitary, paramilitaries, paramilitary forces,"
+    "paramilitary troops, commandos, commando, jawans, jawan, navy, naval forces, marines, air force,"
+    "air forces, special forces, forces, warplanes, fighter jets, jets, drones, drone, aircraft,"
+    "helicopters, helicopter gunships, gunships, army officers, army officer, military officers,"
+    "security officials, sepoys, legionnaires",
+)
+_nouns(
+    POLICE,
+    "police, policemen, policeman, policewoman, policewomen, police officers, police officer,"
+    "police personnel, police force, police forces, cops, cop, constables, constable, head constable,"
+    "gendarmes, gendarme, gendarmerie, riot police, law enforcement, law enforcers, law enforcement officers,"
+    "law enforcement agencies, police officials",
+)
+_nouns(
+    PROTESTERS,
+    "protesters, protester, protestors, protestor, demonstrators, demonstrator, agitators,"
+    "agitator, marchers, strikers, picketers, blockaders, hartal supporters, strike supporters, enforcers,"
+    "strike enforcers, bandh supporters",
+)
 _nouns(RIOTERS, "rioters, rioter, mob, mobs, looters, looter, crowd, crowds")
-_nouns(CIVILIANS, "civilians, civilian, villagers, villager, residents, resident, passengers, passenger,"
-       "people, persons, person, individuals, man, men, woman, women, boy, boys, girl, girls, child, children,"
-       "teenager, teenagers, youth, youths, farmers, farmer, traders, trader, shopkeepers, shopkeeper,"
-       "businessman, businessmen, workers, worker, labourers, laborers, labourer, laborer, students, student,"
-       "teachers, teacher, journalists, journalist, doctors, doctor, nurses, health workers, aid workers,"
-       "pilgrims, worshippers, worshipers, devotees, fishermen, fisherman, herders, herder, shepherds,"
-       "drivers, driver, vendors, vendor, bystanders, tribesmen, tribesman, elders, locals, inhabitants,"
-       "pedestrians, motorists, commuters, refugees, migrants, nationals, citizens, engineers, family members,"
-       "relatives, tourists")
-_nouns(UNIDENTIFIED, "gunmen, gunman, assailants, assailant, attackers, attacker, shooters, shooter, hitmen,"
-       "hitman, killers, killer, kidnappers, kidnapper, abductors, abductor, robbers, robber, bandits, bandit,"
-       "miscreants, miscreant, armed group, armed groups, group, groups")
+_nouns(
+    CIVILIANS,
+    "civilians, civilian, villagers, villager, residents, resident, passengers, passenger,"
+    "people, persons, person, individuals, man, men, woman, women, boy, boys, girl, girls, child, children,"
+    "teenager, teenagers, youth, youths, farmers, farmer, traders, trader, shopkeepers, shopkeeper,"
+    "businessman, businessmen, workers, worker, labourers, laborers, labourer, laborer, students, student,"
+    "teachers, teacher, journalists, journalist, doctors, doctor, nurses, health workers, aid workers,"
+    "pilgrims, worshippers, worshipers, devotees, fishermen, fisherman, herders, herder, shepherds,"
+    "drivers, driver, vendors, vendor, bystanders, tribesmen, tribesman, elders, locals, inhabitants,"
+    "pedestrians, motorists, commuters, refugees, migrants, nationals, citizens, engineers, family members,"
+    "relatives, tourists",
+)
+_nouns(
+    UNIDENTIFIED,
+    "gunmen, gunman, assailants, assailant, attackers, attacker, shooters, shooter, hitmen,"
+    "hitman, killers, killer, kidnappers, kidnapper, abductors, abductor, robbers, robber, bandits, bandit,"
+    "miscreants, miscreant, armed group, armed groups, group, groups",
+)
 _nouns(GANG, "gang, gangs, gang members, gangsters, gangster, cartel members, criminal gang, criminal gangs")
-_nouns(REBELS, "militants, militant, insurgents, insurgent, rebels, rebel, fighters, fighter, terrorists,"
-       "terrorist, extremists, jihadists, jihadis, islamists, guerrillas, guerrilla, separatists, cadres,"
-       "ultras, fidayeen, fidayee, suicide bombers, suicide bomber, bombers, suicide attackers, militiamen,"
-       "militias, militia, militia members")
-_nouns(MEMBERS, "members, member, activists, activist, supporters, cadre, operatives, leaders,"
-       "commanders, commander")
+_nouns(
+    REBELS,
+    "militants, militant, insurgents, insurgent, rebels, rebel, fighters, fighter, terrorists,"
+    "terrorist, extremists, jihadists, jihadis, islamists, guerrillas, guerrilla, separatists, cadres,"
+    "ultras, fidayeen, fidayee, suicide bombers, suicide bomber, bombers, suicide attackers, militiamen,"
+    "militias, militia, militia members",
+)
+_nouns(MEMBERS, "members, member, activists, activist, supporters, cadre, operatives, leaders,commanders, commander")
 
 _nouns(POLICE, "gendarmerie forces, prison guards, prison guard, prison officials, jail guards, prison wardens")
 _nouns(MILITARY, "military police, presidential guard, republican guard, military intelligence")
 _nouns(UNIDENTIFIED, "party, parties")
 # Branches ACLED writes after a state force's name ("Police Forces of Mali Gendarmerie").
 _GENERIC_UNITS = {
-    "gendarmes": "Gendarmerie", "gendarme": "Gendarmerie", "gendarmerie": "Gendarmerie",
-    "gendarmerie forces": "Gendarmerie", "prison guards": "Prison Guards", "prison guard": "Prison Guards",
-    "prison officials": "Prison Guards", "jail guards": "Prison Guards", "prison wardens": "Prison Guards",
-    "military police": "Military Police", "presidential guard": "Presidential Guard",
-    "republican guard": "Republican Guard", "military intelligence": "Military Intelligence",
+    "gendarmes": "Gendarmerie",
+    "gendarme": "Gendarmerie",
+    "gendarmerie": "Gendarmerie",
+    "gendarmerie forces": "Gendarmerie",
+    "prison guards": "Prison Guards",
+    "prison guard": "Prison Guards",
+    "prison officials": "Prison Guards",
+    "jail guards": "Prison Guards",
+    "prison wardens": "Prison Guards",
+    "military police": "Military Police",
+    "presidential guard": "Presidential Guard",
+    "republican guard": "Republican Guard",
+    "military intelligence": "Military Intelligence",
 }
 # Nouns that say nothing alone: need a nationality or a qualifier ("Pakistani forces", "security forces").
-_NEEDS_QUALIFIER = frozenset({
-    "forces", "warplanes", "fighter jets", "jets", "drones", "drone", "aircraft", "helicopters",
-    "helicopter gunships", "gunships", "group", "groups", "crowd", "crowds", "security officials", "party",
-    "parties",
-})
+_NEEDS_QUALIFIER = _wordset(
+    "forces|warplanes|fighter jets|jets|drones|drone|aircraft|helicopters|helicopter gunships|gunships|"
+    "group|groups|crowd|crowds|security officials|party|parties"
+)
 # Adjectives that make any person noun an unidentified armed actor ("unidentified men", "armed persons").
-_UNIDENTIFYING = frozenset({"unidentified", "unknown", "suspected", "masked", "armed", "heavily armed",
-                            "alleged", "hooded"})
+_UNIDENTIFYING = frozenset(
+    {"unidentified", "unknown", "suspected", "masked", "armed", "heavily armed", "alleged", "hooded"}
+)
 _ANGRY = frozenset({"angry", "irate", "violent", "unruly", "enraged", "furious", "agitated"})
 _ADJECTIVES = sorted(_UNIDENTIFYING | _ANGRY | {"local", "foreign", "other", "some"}, key=len, reverse=True)
 # Qualifiers that keep the document's country ("government forces", "security forces").
-_QUALIFIERS = ("pro-government", "government", "govt", "state", "federal", "national", "regime", "security", "local",
-               "provincial", "district", "border", "paramilitary", "elite", "special", "joint", "military",
-               "army", "riot", "traffic")
+_QUALIFIERS = _wordset(
+    "pro-government|government|govt|state|federal|national|regime|security|local|provincial|district|"
+    "border|paramilitary|elite|special|joint|military|army|riot|traffic"
+)
 # "forces" etc. are state forces only with one of these (or a nationality).
-_STATE_QUALIFIERS = frozenset({"pro-government", "government", "govt", "state", "federal", "national", "regime",
-                               "security", "paramilitary", "military", "army", "border", "joint", "special",
-                               "elite"})
+_STATE_QUALIFIERS = _wordset(
+    "pro-government|government|govt|state|federal|national|regime|security|paramilitary|military|army|"
+    "border|joint|special|elite"
+)
 # Nouns a known actor name absorbs when they follow it ("BLA fighters", "Houthi forces").
-_FOLLOWING_NOUNS = frozenset(_tokens(
-    "fighters fighter militants militant men members member activists activist cadres cadre supporters "
-    "forces troops soldiers rebels rebel insurgents insurgent gunmen operatives commanders commander leaders "
-    "leader militia militias militiamen terrorists terrorist personnel elements guerrillas guerrilla "
-    "jihadists extremists workers group loyalists units unit"))
+_FOLLOWING_NOUNS = frozenset(
+    _tokens(
+        "fighters fighter militants militant men members member activists activist cadres cadre supporters "
+        "forces troops soldiers rebels rebel insurgents insurgent gunmen operatives commanders commander leaders "
+        "leader militia militias militiamen terrorists terrorist personnel elements guerrillas guerrilla "
+        "jihadists extremists workers group loyalists units unit"
+    )
+)
 
 
-_FOLLOWING_OF = re.compile(r"\s*(?:\([^()\n]{0,60}\)\s*)?(?:of|from)\s+(?:the\s+)?(?:[\w-]+['’]s\s+)?",
-                           re.IGNORECASE)
+_FOLLOWING_OF = re.compile(r"\s*(?:\([^()\n]{0,60}\)\s*)?(?:of|from)\s+(?:the\s+)?(?:[\w-]+['’]s\s+)?", re.IGNORECASE)
 _LEFT_WORD = re.compile(r"[\w'’.-]+")
 _ADJECTIVE_WORDS = frozenset(w for a in _ADJECTIVES for w in a.split())
 _POSSESSIVE = re.compile(r"['’]s$")
@@ -667,13 +712,13 @@ def _noun_matches(text: str, tokens: _Tokens) -> Iterator[tuple[int, int, str]]:
             i += 1
             continue
         for n in range(min(most, count - i), 0, -1):
-            noun = keys.get(tuple(norms[i:i + n]))
+            noun = keys.get(tuple(norms[i : i + n]))
             if noun is None:
                 continue
             start, end = tokens.starts[i], tokens.ends[i + n - 1]
             if n > 1 and not all(tokens.gap(text, k, k + 1).isspace() for k in range(i, i + n - 1)):
                 continue
-            if (start and text[start - 1] in "-'’") or text[end:end + 1] in ("-",):
+            if (start and text[start - 1] in "-'’") or text[end : end + 1] in ("-",):
                 break  # part of a hyphenated word ("anti-government", "police-run")
             yield start, end, noun
             i += n - 1
@@ -696,7 +741,7 @@ def _words_left(text: str, end: int, limit: int = 7) -> list[tuple[int, int, str
     out: list[tuple[int, int, str]] = []
     cursor = end
     for m in reversed(words):
-        gap = text[m.end():cursor]
+        gap = text[m.end() : cursor]
         word = m.group()
         if not gap or not gap.isspace() or "\n\n" in gap or len(out) >= limit:
             break
@@ -724,11 +769,12 @@ def _country_after(text: str, end: int, all_caps: bool) -> tuple[int, str, str] 
     return None
 
 
-def _read_generic_at(text: str, noun_start: int, noun_end: int, noun: str,
-                     all_caps: bool) -> tuple[int, int, _GenericReading] | None:
+def _read_generic_at(
+    text: str, noun_start: int, noun_end: int, noun: str, all_caps: bool
+) -> tuple[int, int, _GenericReading] | None:
     """The generic actor a group noun names, with the start and end of the mention (its qualifiers and
     an "of <country>" after it included); None if the noun names no actor here."""
-    if text[noun_start].isupper() and text[noun_end:noun_end + 2] in ("'s", "’s"):
+    if text[noun_start].isupper() and text[noun_end : noun_end + 2] in ("'s", "’s"):
         return None  # part of a name: "People's Party"
     kind = _GROUP_NOUNS[noun]
     words = _words_left(text, noun_start)
@@ -747,9 +793,9 @@ def _read_generic_at(text: str, noun_start: int, noun_end: int, noun: str,
         first = pieces[k - n][0]
         if first not in table.first_words and _fold(first) not in table.first_words:
             continue
-        found = table.lookup([p for chunk in pieces[k - n:k] for p in chunk], all_caps=all_caps)
+        found = table.lookup([p for chunk in pieces[k - n : k] for p in chunk], all_caps=all_caps)
         if found:
-            nat, country = text[words[k - n][0]:words[k - 1][1]], found
+            nat, country = text[words[k - n][0] : words[k - 1][1]], found
             k -= n
             break
     adjs: set[str] = set()
@@ -800,43 +846,63 @@ def _generic_inter(kind: str, actor_country: str | None, doc_country: str | None
 # ---------------------------------------------------------------------------------------------------------
 
 # Head words (last word of a name) that make a capitalised phrase an organisation worth recording.
-_ORG_HEADS = frozenset(_tokens(
-    "Brigade Brigades Front Movement Army Militia Militias Battalion Battalions Squad Squads Organisation "
-    "Organization Party Union Association League Alliance Coalition Federation Tigers Mujahideen Mujahidin "
-    "Corps Guard Guards Forces Force Network Resistance Command Committee Jamaat Lashkar Sena Dal Manch "
-    "Parishad Sangh Bahini Cartel Gang Division Regiment Units Sangathan Samiti Morcha Congress Jihad "
-    "Mahaz Tanzeem Brotherhood Vanguard Rebels Separatists Sangha Sene Vedike Sabha Mahasabha Munnani Katchi "
-    "Kazhagam Andolan Samity Samithi Parishad"))
+_ORG_HEADS = frozenset(
+    _tokens(
+        "Brigade Brigades Front Movement Army Militia Militias Battalion Battalions Squad Squads Organisation "
+        "Organization Party Union Association League Alliance Coalition Federation Tigers Mujahideen Mujahidin "
+        "Corps Guard Guards Forces Force Network Resistance Command Committee Jamaat Lashkar Sena Dal Manch "
+        "Parishad Sangh Bahini Cartel Gang Division Regiment Units Sangathan Samiti Morcha Congress Jihad "
+        "Mahaz Tanzeem Brotherhood Vanguard Rebels Separatists Sangha Sene Vedike Sabha Mahasabha Munnani Katchi "
+        "Kazhagam Andolan Samity Samithi Parishad"
+    )
+)
 # Words that make a name not an actor (media, ministries, companies, UN and aid bodies, courts).
-_NOT_ACTOR_WORDS = frozenset(_tokens(
-    "Ministry Minister Department News Agency Press Times Post Tribune Television TV Radio Channel Newspaper "
-    "Daily Journal Media Reuters Company Corporation Corp Inc Ltd Limited Bank University College School "
-    "Hospital Court Commission Authority Board Office Embassy Nations UN UNICEF UNHCR Red Cross Crescent "
-    "Amnesty Rights Watch Foundation Fund Programme Program Institute Council Health Medical Research "
-    "Football Cricket Olympic Club Airlines Airways Railway Railways European Soviet African Parliament "
-    "Assembly Senate Cabinet Secretariat Directorate Task Peace Monitoring Observer Observers Electoral "
-    "Election Chamber Commerce Industries Industry Group Working Contact Operation Operations"))
+_NOT_ACTOR_WORDS = frozenset(
+    _tokens(
+        "Ministry Minister Department News Agency Press Times Post Tribune Television TV Radio Channel Newspaper "
+        "Daily Journal Media Reuters Company Corporation Corp Inc Ltd Limited Bank University College School "
+        "Hospital Court Commission Authority Board Office Embassy Nations UN UNICEF UNHCR Red Cross Crescent "
+        "Amnesty Rights Watch Foundation Fund Programme Program Institute Council Health Medical Research "
+        "Football Cricket Olympic Club Airlines Airways Railway Railways European Soviet African Parliament "
+        "Assembly Senate Cabinet Secretariat Directorate Task Peace Monitoring Observer Observers Electoral "
+        "Election Chamber Commerce Industries Industry Group Working Contact Operation Operations"
+    )
+)
 # Words of a state force's own name ("Indian Air Force", "Nigerian Armed Forces"): left to the group nouns.
-_STATE_NAME_WORDS = frozenset(_tokens(
-    "National Armed Air Naval Navy Army Special Security Border Federal Royal Republican Presidential "
-    "Coast Marine Police Military Defence Defense Forces Force Guard Guards Corps Self Ground Rapid "
-    "Reaction Frontier Territorial People's Peoples Popular Revolutionary"))
-_CONNECTORS = frozenset({"of", "for", "the", "and", "al", "el", "de", "del", "la", "ul", "e", "i", "wal", "&",
-                         "des", "du", "di", "da", "le", "y", "in"})
+_STATE_NAME_WORDS = frozenset(
+    _tokens(
+        "National Armed Air Naval Navy Army Special Security Border Federal Royal Republican Presidential "
+        "Coast Marine Police Military Defence Defense Forces Force Guard Guards Corps Self Ground Rapid "
+        "Reaction Frontier Territorial People's Peoples Popular Revolutionary"
+    )
+)
+_CONNECTORS = _wordset("of|for|the|and|al|el|de|del|la|ul|e|i|wal|&|des|du|di|da|le|y|in")
 _OPERATION_WORD = re.compile(r"\b(?:operation|op\.?)\s*$", re.IGNORECASE)
 
-_REBEL_WORDS = frozenset(_tokens(
-    "Army Liberation Front Tigers Mujahideen Mujahidin Jihad Lashkar Jaish Harkat Tehreek Tehrik Rebels "
-    "Rebel Revolutionary Resistance Insurgents Separatists Freedom Independence Islamic Islamist Mahaz"))
-_IDENTITY_WORDS = frozenset(_tokens(
-    "Ethnic Tribal Tribe Clan Communal Community Village Vigilante Vigilantes Self-Defense Self-Defence "
-    "Hunters Dozo Koglweogo"))
-_MILITIA_WORDS = frozenset(_tokens(
-    "Militia Militias Brigade Brigades Battalion Battalions Guard Guards Squad Squads Gang Cartel Bahini "
-    "Sena Division Regiment Units Command Corps Forces Force Network Vanguard"))
-_POLITICAL_WORDS = frozenset(_tokens(
-    "Party Union Association Congress League Committee Federation Alliance Coalition Sangh Parishad Manch "
-    "Morcha Samiti Sangathan Forum Council Students Movement Brotherhood Organisation Organization Jamaat"))
+_REBEL_WORDS = frozenset(
+    _tokens(
+        "Army Liberation Front Tigers Mujahideen Mujahidin Jihad Lashkar Jaish Harkat Tehreek Tehrik Rebels "
+        "Rebel Revolutionary Resistance Insurgents Separatists Freedom Independence Islamic Islamist Mahaz"
+    )
+)
+_IDENTITY_WORDS = frozenset(
+    _tokens(
+        "Ethnic Tribal Tribe Clan Communal Community Village Vigilante Vigilantes Self-Defense Self-Defence "
+        "Hunters Dozo Koglweogo"
+    )
+)
+_MILITIA_WORDS = frozenset(
+    _tokens(
+        "Militia Militias Brigade Brigades Battalion Battalions Guard Guards Squad Squads Gang Cartel Bahini "
+        "Sena Division Regiment Units Command Corps Forces Force Network Vanguard"
+    )
+)
+_POLITICAL_WORDS = frozenset(
+    _tokens(
+        "Party Union Association Congress League Committee Federation Alliance Coalition Sangh Parishad Manch "
+        "Morcha Samiti Sangathan Forum Council Students Movement Brotherhood Organisation Organization Jamaat"
+    )
+)
 
 
 def guess_inter(name: str) -> int:
@@ -942,14 +1008,18 @@ class _Tokens:
 
     def gap(self, text: str, left: int, right: int) -> str:
         """The text between token ``left`` and token ``right``."""
-        return text[self.ends[left]:self.starts[right]]
+        return text[self.ends[left] : self.starts[right]]
 
 
 def _word_tokens(text: str) -> _Tokens:
     matches = list(_WORD.finditer(text))
     raws = [m.group() for m in matches]
-    return _Tokens([m.start() for m in matches], [m.end() for m in matches], raws,
-                   [r.lower() if r.isascii() else _fold(r) for r in raws])
+    return _Tokens(
+        [m.start() for m in matches],
+        [m.end() for m in matches],
+        raws,
+        [r.lower() if r.isascii() else _fold(r) for r in raws],
+    )
 
 
 _GAP_BREAK = re.compile(r"[,;:!?\"“”]|\.\s|\n")  # between the words of a listed alias
@@ -965,8 +1035,9 @@ def _contiguous(text: str, tokens: _Tokens, first: int, last: int) -> bool:
     return True
 
 
-def _choose_entry(options: Sequence[tuple[ActorEntry, Alias]], ctx: _Context,
-                  written: tuple[str, ...]) -> tuple[ActorEntry, Alias] | None:
+def _choose_entry(
+    options: Sequence[tuple[ActorEntry, Alias]], ctx: _Context, written: tuple[str, ...]
+) -> tuple[ActorEntry, Alias] | None:
     usable = []
     for entry, alias in options:
         if alias.case_sensitive and written != alias.raw_tokens:
@@ -992,7 +1063,7 @@ def _choose_entry(options: Sequence[tuple[ActorEntry, Alias]], ctx: _Context,
 
 def _end_with_following_noun(text: str, tokens: _Tokens, j: int, end: int) -> int:
     """The end of a name extended over a group noun right after it ("BLA fighters", "Houthi forces")."""
-    if j < len(tokens.norms) and tokens.norms[j] in _FOLLOWING_NOUNS and text[end:tokens.starts[j]] in (" ", "-"):
+    if j < len(tokens.norms) and tokens.norms[j] in _FOLLOWING_NOUNS and text[end : tokens.starts[j]] in (" ", "-"):
         return tokens.ends[j]
     return end
 
@@ -1008,16 +1079,16 @@ def _list_candidates(ctx: _Context, tokens: _Tokens) -> Iterator[_Candidate]:
             continue
         lengths = []
         n = 1
-        while i + n <= count and tuple(norms[i:i + n]) in actors.prefixes:
-            if tuple(norms[i:i + n]) in actors.index:
+        while i + n <= count and tuple(norms[i : i + n]) in actors.prefixes:
+            if tuple(norms[i : i + n]) in actors.index:
                 lengths.append(n)
             n += 1
         found = None
         for n in reversed(lengths):
-            options = actors.index[tuple(norms[i:i + n])]
+            options = actors.index[tuple(norms[i : i + n])]
             if not _contiguous(ctx.text, tokens, i, i + n - 1):
                 continue
-            choice = _choose_entry(options, ctx, tuple(tokens.raws[i:i + n]))
+            choice = _choose_entry(options, ctx, tuple(tokens.raws[i : i + n]))
             if choice is not None:
                 found = (n, choice)
                 break
@@ -1027,7 +1098,7 @@ def _list_candidates(ctx: _Context, tokens: _Tokens) -> Iterator[_Candidate]:
         n, (entry, alias) = found
         start, end = tokens.starts[i], tokens.ends[i + n - 1]
         j = i + n
-        if ctx.text[max(0, start - 5):start].lower() == "anti-":
+        if ctx.text[max(0, start - 5) : start].lower() == "anti-":
             i = j
             continue
         end = _end_with_following_noun(ctx.text, tokens, j, end)
@@ -1045,8 +1116,7 @@ def _list_candidates(ctx: _Context, tokens: _Tokens) -> Iterator[_Candidate]:
 
 _ACRONYM = r"[A-Z][A-Za-z0-9]*(?:[-/&][A-Za-z0-9]+)*"
 _LONG_THEN_ACRONYM = re.compile(rf"\((?P<acr>{_ACRONYM})\)")
-_ACRONYM_THEN_LONG = re.compile(
-    rf"(?<![\w-])(?P<acr>{_ACRONYM})\s*\((?P<long>[A-Z][^()\n]{{3,120}}?)\)")
+_ACRONYM_THEN_LONG = re.compile(rf"(?<![\w-])(?P<acr>{_ACRONYM})\s*\((?P<long>[A-Z][^()\n]{{3,120}}?)\)")
 _NAME_WORD = re.compile(r"[\w'’.-]+")
 
 
@@ -1057,12 +1127,12 @@ def _is_acronym(text: str) -> bool:
 
 def _words_before(text: str, end: int, limit: int = 12) -> list[tuple[int, int, str]]:
     """Capitalised words and connectors ending at ``end`` (the text just before a parenthesis)."""
-    words = list(_NAME_WORD.finditer(text[max(0, end - 200):end]))
+    words = list(_NAME_WORD.finditer(text[max(0, end - 200) : end]))
     offset = max(0, end - 200)
     run: list[tuple[int, int, str]] = []
     for m in reversed(words):
         word = m.group()
-        gap = text[offset + m.end():run[0][0] if run else end]
+        gap = text[offset + m.end() : run[0][0] if run else end]
         if _NAME_GAP_BREAK.search(gap) or len(gap) > MAX_ALIAS_GAP:
             break
         if word[0].isupper() or word[0].isdigit() or word.lower() in _CONNECTORS:
@@ -1093,7 +1163,7 @@ def _trim_to_acronym(run: list[tuple[int, int, str]], acronym: str) -> list[tupl
             return run[first:]
     limit = len(letters) + MAX_ACRONYM_WORDS_EXTRA
     if len(content) > limit:
-        return run[content[-limit]:]
+        return run[content[-limit] :]
     return run
 
 
@@ -1110,37 +1180,52 @@ def _resolve_definition(acronym: str, long_form: str, ctx: _Context) -> tuple[Ac
             best = (score, entry)
     if best is not None:
         return best[1], f"acronym {acronym!r} and name similarity {best[0]:.0f}"
-    hit = process.extractOne(_fold(long_form), list(ctx.actors.long_names), scorer=fuzz.token_sort_ratio,
-                             score_cutoff=LONG_FORM_SIMILARITY)
+    hit = process.extractOne(
+        _fold(long_form), list(ctx.actors.long_names), scorer=fuzz.token_sort_ratio, score_cutoff=LONG_FORM_SIMILARITY
+    )
     if hit is not None:
         return ctx.actors.long_names[hit[0]], f"name similarity {hit[1]:.0f}"
     return None, ""
 
 
-def _definition_candidate(acronym: str, long_words: list[tuple[int, int, str]], span: tuple[int, int],
-                          ctx: _Context) -> _Candidate | None:
+def _definition_candidate(
+    acronym: str, long_words: list[tuple[int, int, str]], span: tuple[int, int], ctx: _Context
+) -> _Candidate | None:
     long_form = " ".join(w[2] for w in long_words)
-    if not long_form or _OPERATION_WORD.search(ctx.text[max(0, long_words[0][0] - 12):long_words[0][0]]):
+    if not long_form or _OPERATION_WORD.search(ctx.text[max(0, long_words[0][0] - 12) : long_words[0][0]]):
         return None
     if long_words[0][2].lower() == "operation":
         return None
     entry, how = _resolve_definition(acronym, long_form, ctx)
     start, end = span
     if entry is not None:
-        return _Candidate(start, end, _P_DEFINED, f"acronym definition {ctx.text[start:end]!r} matched "
-                          f"{entry.name!r} by {how}", entry=entry)
+        return _Candidate(
+            start,
+            end,
+            _P_DEFINED,
+            f"acronym definition {ctx.text[start:end]!r} matched {entry.name!r} by {how}",
+            entry=entry,
+        )
     if not _looks_like_org([w[2] for w in long_words]) and not _named_as_group(ctx.text, long_words, acronym):
         return None
     name = f"{acronym}: {long_form}"
     inter = guess_inter(long_form)
-    return _Candidate(start, end, _P_DEFINED, f"acronym definition {ctx.text[start:end]!r} of an organisation "
-                      f"not in the actor list; inter {inter} guessed from its words", new_name=name,
-                      new_inter=inter)
+    return _Candidate(
+        start,
+        end,
+        _P_DEFINED,
+        f"acronym definition {ctx.text[start:end]!r} of an organisation "
+        f"not in the actor list; inter {inter} guessed from its words",
+        new_name=name,
+        new_inter=inter,
+    )
 
 
 _GROUP_CUE = re.compile(
     r"(?:belonging to|(?:members?|cadres?|activists?|militants?|fighters?|rebels?|insurgents?|supporters?|"
-    r"leaders?|commanders?|operatives?|men) (?:of|from))\s+(?:the\s+)?$", re.IGNORECASE)
+    r"leaders?|commanders?|operatives?|men) (?:of|from))\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
 
 
 def _named_as_group(text: str, long_words: Sequence[tuple[int, int, str]], acronym: str) -> bool:
@@ -1150,7 +1235,7 @@ def _named_as_group(text: str, long_words: Sequence[tuple[int, int, str]], acron
     if initials != _acronym_key(acronym) or {_fold(w[2]) for w in long_words} & _NOT_ACTOR_WORDS:
         return False
     start = long_words[0][0]
-    return _GROUP_CUE.search(text[max(0, start - 40):start]) is not None
+    return _GROUP_CUE.search(text[max(0, start - 40) : start]) is not None
 
 
 def _definition_candidates(ctx: _Context) -> Iterator[_Candidate]:
@@ -1170,8 +1255,9 @@ def _definition_candidates(ctx: _Context) -> Iterator[_Candidate]:
         acronym, long_form = m.group("acr"), m.group("long").strip()
         if not _is_acronym(acronym) or _is_acronym(long_form.replace(" ", "")):
             continue
-        words = [(m.start("long") + w.start(), m.start("long") + w.end(), w.group())
-                 for w in _NAME_WORD.finditer(long_form)]
+        words = [
+            (m.start("long") + w.start(), m.start("long") + w.end(), w.group()) for w in _NAME_WORD.finditer(long_form)
+        ]
         initials = _initials(w[2] for w in words)
         if len(words) < 2 or not initials.startswith(_acronym_key(acronym)[:2]):
             continue
@@ -1190,8 +1276,13 @@ def _defined_acronym_uses(ctx: _Context, tokens: _Tokens) -> Iterator[_Candidate
         if defining is None or defining.start <= start < defining.end:
             continue
         end = _end_with_following_noun(ctx.text, tokens, j + 1, end)
-        yield replace(defining, start=start, end=end, priority=_P_DEFINED,
-                      reason=f"acronym {raw!r} as the text defines it: {defining.reason}")
+        yield replace(
+            defining,
+            start=start,
+            end=end,
+            priority=_P_DEFINED,
+            reason=f"acronym {raw!r} as the text defines it: {defining.reason}",
+        )
 
 
 # --- unknown organisations ---------------------------------------------------------------------------------
@@ -1201,11 +1292,14 @@ _LOWERCASE_HEADS = frozenset({"gang", "cartel", "militia", "militias", "militiam
 _MILITIA_HEADS = frozenset({"militia", "militias", "militiamen"})
 _KIND_WORDS = {"ethnic": "Ethnic", "communal": "Communal", "clan": "Clan", "tribal": "Tribal"}
 # Capitalised words that start a sentence without naming anyone ("Rival militias clashed").
-_NOT_NAME_WORDS = frozenset(_tokens(
-    "The A An Local Rival Several Some Other Two Three Many Suspected Unidentified Unknown Armed Allied "
-    "Government Opposition Pro These Those Both Islamist Islamic Christian Muslim Criminal Drug Armed Tribal "
-    "Ethnic Communal Clan Village Community Self Youth Monday Tuesday Wednesday Thursday Friday Saturday Sunday "
-    "January February March April May June July August September October November December Yesterday Today"))
+_NOT_NAME_WORDS = frozenset(
+    _tokens(
+        "The A An Local Rival Several Some Other Two Three Many Suspected Unidentified Unknown Armed Allied "
+        "Government Opposition Pro These Those Both Islamist Islamic Christian Muslim Criminal Drug Armed Tribal "
+        "Ethnic Communal Clan Village Community Self Youth Monday Tuesday Wednesday Thursday Friday Saturday Sunday "
+        "January February March April May June July August September October November December Yesterday Today"
+    )
+)
 _OF_NAME = re.compile(r"\s+of\s+(?:the\s+)?((?:[A-Z][\w'’-]*)(?:\s+[A-Z][\w'’-]*){0,3})")
 
 
@@ -1224,8 +1318,12 @@ def _name_start(tokens: _Tokens, text: str, k: int) -> int:
             break  # "Amajid Brigade and Hazamiyah Resistance": two names
         first -= 1
     # not part of the name: leading connectors, articles, and group nouns ("Protesters of the X Front")
-    while first < k and (norms[first] in _CONNECTORS or norms[first] in _NOT_NAME_WORDS
-                         or norms[first] in _GROUP_NOUNS or norms[first] in _KIND_WORDS):
+    while first < k and (
+        norms[first] in _CONNECTORS
+        or norms[first] in _NOT_NAME_WORDS
+        or norms[first] in _GROUP_NOUNS
+        or norms[first] in _KIND_WORDS
+    ):
         first += 1
     return first
 
@@ -1251,7 +1349,7 @@ def _unknown_org_candidates(ctx: _Context, tokens: _Tokens) -> Iterator[_Candida
         if all(norms[j] in _STATE_NAME_WORDS or _country_of_word(raws[j]) for j in content):
             continue  # "Pakistan Army", "Nigerian Armed Forces": the group nouns give the state forces
         start, end = tokens.starts[first], tokens.ends[k]
-        if _OPERATION_WORD.search(text[max(0, start - 12):start]) or norms[first] in ("operation", "op"):
+        if _OPERATION_WORD.search(text[max(0, start - 12) : start]) or norms[first] in ("operation", "op"):
             continue
         if _ORDINAL.fullmatch(raws[first]) and norm in _UNIT_HEADS:
             yield _numbered_unit(ctx, start, end)
@@ -1263,8 +1361,14 @@ def _unknown_org_candidates(ctx: _Context, tokens: _Tokens) -> Iterator[_Candida
             continue
         name = text[start:end]
         inter = guess_inter(name)
-        yield _Candidate(start, end, _P_UNKNOWN, f"capitalised name ending in {raws[k]!r}, not in the actor "
-                         f"list; inter {inter} guessed from its words", new_name=name, new_inter=inter)
+        yield _Candidate(
+            start,
+            end,
+            _P_UNKNOWN,
+            f"capitalised name ending in {raws[k]!r}, not in the actor list; inter {inter} guessed from its words",
+            new_name=name,
+            new_inter=inter,
+        )
 
 
 _ORDINAL = re.compile(r"\d+(?:st|nd|rd|th)", re.IGNORECASE)
@@ -1275,8 +1379,15 @@ def _numbered_unit(ctx: _Context, start: int, end: int) -> _Candidate:
     """ "the 35th Armored Brigade": a numbered unit is the state's; ACLED writes it after the force's name."""
     unit = ctx.text[start:end]
     reading = _GenericReading(MILITARY, None, None, unit, False)
-    return _Candidate(start, end, _P_UNKNOWN, f"numbered unit {unit!r}: a state military unit", generic=reading,
-                      kind=MILITARY, generic_unit=unit)
+    return _Candidate(
+        start,
+        end,
+        _P_UNKNOWN,
+        f"numbered unit {unit!r}: a state military unit",
+        generic=reading,
+        kind=MILITARY,
+        generic_unit=unit,
+    )
 
 
 _NAMES_WITH_COUNTRY = frozenset({"party", "front", "army", "movement", "league", "congress", "union"})
@@ -1293,10 +1404,10 @@ def _lowercase_head_candidate(ctx: _Context, tokens: _Tokens, k: int) -> _Candid
     first = _name_start(tokens, text, last)
     if first > last or norms[first] in _NOT_NAME_WORDS:
         return None
-    words = raws[first:last + 1]
+    words = raws[first : last + 1]
     if any(_country_of_word(w) for w in words) or set(_tokens(" ".join(words))) & _NOT_ACTOR_WORDS:
         return None
-    name_words = text[tokens.starts[first]:tokens.ends[last]]
+    name_words = text[tokens.starts[first] : tokens.ends[last]]
     start, end = tokens.starts[first], tokens.ends[k]
     if norms[k] in _MILITIA_HEADS:
         country = acled_country_name(ctx.doc_country) if ctx.doc_country else None
@@ -1305,15 +1416,20 @@ def _lowercase_head_candidate(ctx: _Context, tokens: _Tokens, k: int) -> _Candid
     else:
         name = f"{name_words} {raws[k].capitalize().removesuffix('s')}"
         inter = guess_inter(name)
-    return _Candidate(start, end, _P_UNKNOWN, f"{text[start:end]!r}: a named {raws[k]} not in the actor list; "
-                      f"named in ACLED's style, inter {inter}", new_name=name, new_inter=inter)
+    return _Candidate(
+        start,
+        end,
+        _P_UNKNOWN,
+        f"{text[start:end]!r}: a named {raws[k]} not in the actor list; named in ACLED's style, inter {inter}",
+        new_name=name,
+        new_inter=inter,
+    )
 
 
-_ACTION_LEMMAS = frozenset({
-    "attack", "kill", "claim", "ambush", "abduct", "kidnap", "storm", "bomb", "shell", "fire", "clash", "target",
-    "behead", "execute", "detonate", "raid", "seize", "capture", "overrun", "launch", "carry", "assassinate",
-    "shoot", "torch", "burn", "loot", "blow", "fight", "hold", "threaten",
-})
+_ACTION_LEMMAS = _wordset(
+    "attack|kill|claim|ambush|abduct|kidnap|storm|bomb|shell|fire|clash|target|behead|execute|detonate|"
+    "raid|seize|capture|overrun|launch|carry|assassinate|shoot|torch|burn|loot|blow|fight|hold|threaten"
+)
 
 
 def _acting_org_entities(doc: Doc) -> Iterator[tuple[Span_, str]]:
@@ -1347,16 +1463,22 @@ def _org_entity_candidates(ctx: _Context, doc: Doc) -> Iterator[_Candidate]:
         folded = {_fold(t.text) for t in words}
         if folded & _NOT_ACTOR_WORDS or any(_country_of_word(t.text) for t in words):
             continue
-        if _OPERATION_WORD.search(ctx.text[max(0, words[0].idx - 12):words[0].idx]):
+        if _OPERATION_WORD.search(ctx.text[max(0, words[0].idx - 12) : words[0].idx]):
             continue
         start, end = words[0].idx, words[-1].idx + len(words[-1].text)
         name = ctx.text[start:end]
         if _is_acronym(name) and len(name) <= SHORT_ACRONYM and name not in ctx.defined:
             continue
         inter = guess_inter(name)
-        yield _Candidate(start, end, _P_UNKNOWN, f"ORG entity {name!r} is the subject of {verb!r}; "
-                         f"not in the actor list; inter {inter} guessed from its words", new_name=name,
-                         new_inter=inter)
+        yield _Candidate(
+            start,
+            end,
+            _P_UNKNOWN,
+            f"ORG entity {name!r} is the subject of {verb!r}; "
+            f"not in the actor list; inter {inter} guessed from its words",
+            new_name=name,
+            new_inter=inter,
+        )
 
 
 # --- group nouns --------------------------------------------------------------------------------------------
@@ -1369,16 +1491,29 @@ def _generic_candidates(ctx: _Context, tokens: _Tokens) -> Iterator[_Candidate]:
             continue
         start, end, reading = read
         unit = _GENERIC_UNITS.get(noun)
-        yield _Candidate(start, end, _P_GENERIC, f"group noun {ctx.text[noun_start:noun_end]!r}",
-                         generic=reading, kind=reading.kind, generic_unit=unit)
+        yield _Candidate(
+            start,
+            end,
+            _P_GENERIC,
+            f"group noun {ctx.text[noun_start:noun_end]!r}",
+            generic=reading,
+            kind=reading.kind,
+            generic_unit=unit,
+        )
         if reading.country and start < noun_start:
             other = _coordinated_nationality(ctx.text, start, ctx.all_caps)
             if other is not None:
                 other_start, other_end, other_country = other
                 other_reading = replace(reading, country=other_country, nationality=ctx.text[other_start:other_end])
-                yield _Candidate(other_start, other_end, _P_GENERIC, f"nationality {ctx.text[other_start:other_end]!r}"
-                                 f" coordinated with {ctx.text[start:end]!r}", generic=other_reading,
-                                 kind=reading.kind, generic_unit=unit)
+                yield _Candidate(
+                    other_start,
+                    other_end,
+                    _P_GENERIC,
+                    f"nationality {ctx.text[other_start:other_end]!r} coordinated with {ctx.text[start:end]!r}",
+                    generic=other_reading,
+                    kind=reading.kind,
+                    generic_unit=unit,
+                )
 
 
 _AND = frozenset({"and", "&", "or"})
@@ -1413,9 +1548,9 @@ def _resolve_overlaps(candidates: Iterable[_Candidate], text_length: int) -> lis
     taken = bytearray(text_length + 1)
     kept: list[_Candidate] = []
     for cand in ordered:
-        if any(taken[cand.start:cand.end]):
+        if any(taken[cand.start : cand.end]):
             continue
-        taken[cand.start:cand.end] = b"\x01" * cand.length
+        taken[cand.start : cand.end] = b"\x01" * cand.length
         kept.append(cand)
     return sorted(kept, key=lambda c: c.start)
 
@@ -1428,7 +1563,7 @@ def _named_inter(cand: _Candidate, actors: ActorList) -> int:
 
 
 def _apply_membership(cands: list[_Candidate], ctx: _Context) -> None:
-    """"fighters from the Majeed Brigade", "members of the BJP": the group noun takes the named actor."""
+    """ "fighters from the Majeed Brigade", "members of the BJP": the group noun takes the named actor."""
     named_at = {c.start: c for c in cands if c.is_named()}
     for cand in reversed(cands):  # right to left: "fidayeen (suicide attackers) from the Majeed Brigade"
         if cand.kind not in (REBELS, MEMBERS, CIVILIANS, UNIDENTIFIED) or cand.generic is None:
@@ -1440,7 +1575,7 @@ def _apply_membership(cands: list[_Candidate], ctx: _Context) -> None:
         if owner is None:
             continue
         cand.entry, cand.new_name, cand.new_inter = owner.entry, owner.new_name, owner.new_inter
-        cand.reason = f"{ctx.text[cand.start:owner.end]!r}: the group noun belongs to the actor named after it"
+        cand.reason = f"{ctx.text[cand.start : owner.end]!r}: the group noun belongs to the actor named after it"
         cand.kind = None
         named_at[cand.start] = cand
 
@@ -1454,15 +1589,25 @@ def _apply_either(cands: list[_Candidate], ctx: _Context) -> list[_Candidate]:
     out: list[_Candidate] = []
     for cand in cands:
         prev = out[-1] if out else None
-        if (prev is not None and prev.is_named() and cand.is_named()
-                and _EITHER.fullmatch(ctx.text, prev.end, cand.start)
-                and _named_inter(prev, ctx.actors) in armed and _named_inter(cand, ctx.actors) in armed):
+        if (
+            prev is not None
+            and prev.is_named()
+            and cand.is_named()
+            and _EITHER.fullmatch(ctx.text, prev.end, cand.start)
+            and _named_inter(prev, ctx.actors) in armed
+            and _named_inter(cand, ctx.actors) in armed
+        ):
             first, second = (_named_actor_name(c, ctx) for c in (prev, cand))
             if first != second:
-                out[-1] = _Candidate(prev.start, cand.end, prev.priority,
-                                     f"{ctx.text[prev.start:cand.end]!r}: either group, ACLED's joint actor",
-                                     new_name=f"{first} and/or {second}", new_inter=_named_inter(prev, ctx.actors),
-                                     joint_known=prev.entry is not None and cand.entry is not None)
+                out[-1] = _Candidate(
+                    prev.start,
+                    cand.end,
+                    prev.priority,
+                    f"{ctx.text[prev.start : cand.end]!r}: either group, ACLED's joint actor",
+                    new_name=f"{first} and/or {second}",
+                    new_inter=_named_inter(prev, ctx.actors),
+                    joint_known=prev.entry is not None and cand.entry is not None,
+                )
                 continue
         out.append(cand)
     return out
@@ -1481,8 +1626,10 @@ def _apply_coreference(cands: list[_Candidate], ctx: _Context) -> None:
     for cand in cands:
         if cand.kind not in (REBELS, UNIDENTIFIED) or cand.generic is None:
             continue
-        if cand.generic.unidentified or (cand.kind == UNIDENTIFIED and cand.generic.noun not in (
-                "attackers", "attacker", "assailants", "assailant", "gunmen", "gunman")):
+        if cand.generic.unidentified or (
+            cand.kind == UNIDENTIFIED
+            and cand.generic.noun not in ("attackers", "attacker", "assailants", "assailant", "gunmen", "gunman")
+        ):
             continue
         before = [c for c in named if c.end <= cand.start]
         after = [c for c in named if c.start >= cand.end]
@@ -1493,7 +1640,7 @@ def _apply_coreference(cands: list[_Candidate], ctx: _Context) -> None:
             continue
         cand.entry, cand.new_name, cand.new_inter = target.entry, target.new_name, target.new_inter
         where = "before" if before else "after"
-        cand.reason += f"; refers to the armed group named {where} it ({ctx.text[target.start:target.end]!r})"
+        cand.reason += f"; refers to the armed group named {where} it ({ctx.text[target.start : target.end]!r})"
         cand.kind = None
 
 
@@ -1506,20 +1653,26 @@ _PROTEST_WORDS = re.compile(
     r"agitat(?:ed|ing|ion|ions)|"
     r"took to the streets|hit the streets|processions?|(?:chanted|raised|shouted) slogans|slogan-shouting|"
     r"block(?:ed|ing|aded) (?:the |a |several |main )?(?:\w+ )?(?:roads?|highways?|traffic))(?![\w-])",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 _RIOT_WORDS = re.compile(
     r"(?<![\w-])(?:riot(?:s|ed|ing)?|vandali[sz](?:ed|ing)|ransack(?:ed|ing)|torch(?:ed|ing)|loot(?:ed|ing)|"
     r"lynch(?:ed|ing)|(?:pelt|hurl|thr[eo]w)(?:ed|ing|n)? (?:stones|rocks|bricks|molotov cocktails|petrol bombs)|"
     r"stone[- ]pelting|stone[- ]throwing|set (?:\w+ )?(?:\w+ )?(?:fire|ablaze|alight|afire|on fire)|"
     r"burn(?:ed|t|ing) (?:\w+ )?(?:tires|tyres)|molotov cocktails?|mob violence|turned violent|"
-    r"violent (?:protests?|demonstrations?)|pitched battles?)(?![\w-])", re.IGNORECASE)
+    r"violent (?:protests?|demonstrations?)|pitched battles?)(?![\w-])",
+    re.IGNORECASE,
+)
 # Protest words that name the gathering itself, not what someone did ("a protest", "the hartal").
 _PROTEST_NOUN = re.compile(
     r"protests?|demonstrations?|rall(?:y|ies)|sit-ins?|.*strikes?|bandh|hartal|dharna|gherao|processions?|"
-    r"road ?blockade|chakka jam|rasta roko|road roko|agitations?|slogan-shouting|pickets?", re.IGNORECASE)
+    r"road ?blockade|chakka jam|rasta roko|road roko|agitations?|slogan-shouting|pickets?",
+    re.IGNORECASE,
+)
 _CLASH_WORDS = re.compile(r"(?<![\w-])clash(?:ed|es)?(?![\w-])", re.IGNORECASE)
-_CLASH_OTHER_SIDE = re.compile(r"(?:\s+(?:broke out|erupted|took place|occurred|ensued))?\s+(between|among|with)\b",
-                               re.IGNORECASE)
+_CLASH_OTHER_SIDE = re.compile(
+    r"(?:\s+(?:broke out|erupted|took place|occurred|ensued))?\s+(between|among|with)\b", re.IGNORECASE
+)
 # Roles of a mention that is not the one doing what the sentence says (spaCy dependency labels).
 _NOT_AGENT_DEPS = frozenset({"nsubjpass", "dobj", "attr", "dative", "iobj", "poss", "npadvmod", "agent"})
 _CROWD_KINDS = (CIVILIANS, MEMBERS, PROTESTERS)
@@ -1527,8 +1680,11 @@ _CROWD_KINDS = (CIVILIANS, MEMBERS, PROTESTERS)
 
 def _apply_implied_crowds(cands: list[_Candidate], ctx: _Context, doc: Doc) -> list[_Candidate]:
     """Protest, riot and clash words make protesters/rioters of the civilian or party mentions doing them."""
-    triggers = [(m, kind) for pattern, kind in ((_PROTEST_WORDS, PROTESTERS), (_RIOT_WORDS, RIOTERS),
-                                                (_CLASH_WORDS, RIOTERS)) for m in pattern.finditer(ctx.text)]
+    triggers = [
+        (m, kind)
+        for pattern, kind in ((_PROTEST_WORDS, PROTESTERS), (_RIOT_WORDS, RIOTERS), (_CLASH_WORDS, RIOTERS))
+        for m in pattern.finditer(ctx.text)
+    ]
     if not triggers:
         return cands
     sentence_starts = _sentence_starts(doc)
@@ -1547,8 +1703,12 @@ def _apply_implied_crowds(cands: list[_Candidate], ctx: _Context, doc: Doc) -> l
         else:
             subject = _crowd_subject([c for c in in_sentence if c.end <= m.start()], ctx, doc)
             subjects = [subject] if subject is not None else []
-        if not subjects and kind == PROTESTERS and not _PROTEST_NOUN.fullmatch(word) and any(
-                c.end <= m.start() and not c.implied for c in in_sentence):
+        if (
+            not subjects
+            and kind == PROTESTERS
+            and not _PROTEST_NOUN.fullmatch(word)
+            and any(c.end <= m.start() and not c.implied for c in in_sentence)
+        ):
             continue  # "Fighters of X blocked the highway": someone named did it, and it is not a crowd
         if not subjects:
             previous = sentence_starts[k - 1] if k > 0 else first
@@ -1558,8 +1718,12 @@ def _apply_implied_crowds(cands: list[_Candidate], ctx: _Context, doc: Doc) -> l
             if kind == PROTESTERS and any(c.kind in (PROTESTERS, RIOTERS) for c in context):
                 continue
             reading = _GenericReading(kind, None, None, word.lower(), False)
-            cands = [*cands, _Candidate(m.start(), m.end(), _P_GENERIC, f"{word!r} implies {kind}",
-                                        generic=reading, kind=kind, implied=True)]
+            cands = [
+                *cands,
+                _Candidate(
+                    m.start(), m.end(), _P_GENERIC, f"{word!r} implies {kind}", generic=reading, kind=kind, implied=True
+                ),
+            ]
             continue
         for subject in subjects:
             if subject.kind in _CROWD_KINDS or subject.kind == RIOTERS:
@@ -1568,9 +1732,11 @@ def _apply_implied_crowds(cands: list[_Candidate], ctx: _Context, doc: Doc) -> l
                     subject.kind = kind
                 continue
             reading = _GenericReading(kind, None, None, word.lower(), False)
-            why = f"{ctx.text[subject.start:subject.end]!r} with {word!r}: ACLED codes them as {kind}"
-            cands = [*cands, _Candidate(subject.start, subject.end, _P_GENERIC, why, generic=reading, kind=kind,
-                                        implied=True)]
+            why = f"{ctx.text[subject.start : subject.end]!r} with {word!r}: ACLED codes them as {kind}"
+            cands = [
+                *cands,
+                _Candidate(subject.start, subject.end, _P_GENERIC, why, generic=reading, kind=kind, implied=True),
+            ]
     return sorted(cands, key=lambda c: (c.start, c.implied))
 
 
@@ -1589,8 +1755,7 @@ def _is_crowd(cand: _Candidate, ctx: _Context) -> bool:
     return cand.is_named() and _named_inter(cand, ctx.actors) in (tx.INTER_PROTESTERS, tx.INTER_RIOTERS)
 
 
-def _clash_sides(in_sentence: Sequence[_Candidate], m: re.Match[str], ctx: _Context,
-                 doc: Doc) -> list[_Candidate]:
+def _clash_sides(in_sentence: Sequence[_Candidate], m: re.Match[str], ctx: _Context, doc: Doc) -> list[_Candidate]:
     """The crowds of a clash: its subject, and the crowds after "between"/"with" that follow the clash word.
 
     In "students were injured in a clash with police" the passive subject is a side of the clash; in "people
@@ -1605,8 +1770,9 @@ def _clash_sides(in_sentence: Sequence[_Candidate], m: re.Match[str], ctx: _Cont
     if subject is not None:
         sides.append(subject)
     if other is not None:
-        sides += [c for c in in_sentence if other.end() <= c.start < other.end() + 60 and _is_crowd(c, ctx)
-                  and not c.implied][:2]
+        sides += [
+            c for c in in_sentence if other.end() <= c.start < other.end() + 60 and _is_crowd(c, ctx) and not c.implied
+        ][:2]
     return sides
 
 
@@ -1621,8 +1787,9 @@ def _sentence_starts(doc: Doc) -> list[int]:
     return [0, *starts]
 
 
-def _crowd_subject(before: Sequence[_Candidate], ctx: _Context, doc: Doc, *,
-                   passive_ok: bool = False) -> _Candidate | None:
+def _crowd_subject(
+    before: Sequence[_Candidate], ctx: _Context, doc: Doc, *, passive_ok: bool = False
+) -> _Candidate | None:
     """The nearest mention before a protest or riot word that can be the crowd doing it."""
     for cand in reversed(before):
         if cand.implied:
@@ -1652,7 +1819,7 @@ def _entry_actor_info(entry: ActorEntry, ctx: _Context) -> ActorInfo:
 
 
 def _candidate_actor(cand: _Candidate, ctx: _Context) -> Actor | None:
-    mention = ctx.text[cand.start:cand.end]
+    mention = ctx.text[cand.start : cand.end]
     reason = cand.reason
     if cand.entry is not None:
         info = _entry_actor_info(cand.entry, ctx)
@@ -1665,13 +1832,25 @@ def _candidate_actor(cand: _Candidate, ctx: _Context) -> Actor | None:
         else:
             reason += f"; {ctx.country_reason}"
         kind = cand.kind
-        info = ActorInfo(generic_actor_name(kind, country), _generic_inter(kind, country, ctx.doc_country),
-                         country, cand.generic_unit, True)
+        info = ActorInfo(
+            generic_actor_name(kind, country),
+            _generic_inter(kind, country, ctx.doc_country),
+            country,
+            cand.generic_unit,
+            True,
+        )
     else:
         return None
     evidence = Evidence(ctx.doc_id, (Span(cand.start, cand.end, mention),), reason)
-    return Actor(name=info.name, inter=info.inter, mention=mention, evidence=evidence, unit=info.unit,
-                 country=info.country, known=info.known)
+    return Actor(
+        name=info.name,
+        inter=info.inter,
+        mention=mention,
+        evidence=evidence,
+        unit=info.unit,
+        country=info.country,
+        known=info.known,
+    )
 
 
 def _guess_document_country(tokens: _Tokens, all_caps: bool) -> tuple[str | None, str]:
@@ -1686,7 +1865,7 @@ def _guess_document_country(tokens: _Tokens, all_caps: bool) -> tuple[str | None
             i += 1
             continue
         for n in range(min(table.max_words, len(raws) - i), 0, -1):
-            country = table.lookup(raws[i:i + n], all_caps=all_caps)
+            country = table.lookup(raws[i : i + n], all_caps=all_caps)
             if country:
                 counts[country] += 1
                 first_seen.setdefault(country, i)
@@ -1699,14 +1878,14 @@ def _guess_document_country(tokens: _Tokens, all_caps: bool) -> tuple[str | None
     return best, f"country {best} guessed from {counts[best]} mention(s) of it in the text"
 
 
-def _context(document: Document, country: str | None, actors: ActorList,
-             tokens: _Tokens) -> _Context:
+def _context(document: Document, country: str | None, actors: ActorList, tokens: _Tokens) -> _Context:
     text = document.text
     all_caps = _is_all_caps(text)
     resolved = resolve_country(country)
     if country and resolved is None:
-        logger.warning("%s: country %r is not a GeoNames country name; guessing it from the text",
-                       document.origin, country)
+        logger.warning(
+            "%s: country %r is not a GeoNames country name; guessing it from the text", document.origin, country
+        )
     if resolved is not None:
         return _Context(text, document.id, actors, resolved, True, f"country {resolved} of the document", all_caps)
     guessed, reason = _guess_document_country(tokens, all_caps)
@@ -1720,8 +1899,10 @@ def find_actors(doc: Doc, document: Document, country: str | None = None) -> lis
     writes it (from the places stage), or None to guess it from the country names in the text.
     """
     if doc.text != document.text:
-        raise DocumentMismatchError(f"{document.origin}: the spaCy Doc is not of this document's text; parse "
-                         "document.text with conflictlens.nlp.load_pipeline()")
+        raise DocumentMismatchError(
+            f"{document.origin}: the spaCy Doc is not of this document's text; parse "
+            "document.text with conflictlens.nlp.load_pipeline()"
+        )
     actors = load_actor_list()
     tokens = _word_tokens(document.text)
     ctx = _context(document, country, actors, tokens)
@@ -1770,15 +1951,23 @@ def actor_for_group_noun(words: str, country: str | None = None) -> ActorInfo | 
         return None
     kind = UNIDENTIFIED if best.kind == REBELS else best.kind
     actor_country = best.country or doc_country
-    return ActorInfo(generic_actor_name(kind, actor_country), _generic_inter(kind, actor_country, doc_country),
-                     actor_country, None, True)
+    return ActorInfo(
+        generic_actor_name(kind, actor_country),
+        _generic_inter(kind, actor_country, doc_country),
+        actor_country,
+        None,
+        True,
+    )
 
 
 def full_name(actor: Actor | ActorInfo) -> str:
     """The name with a state force's unit appended, as ACLED writes state units ("Military Forces of
     Brazil Military Police"); non-state units ("Majeed Brigade") are not part of ACLED's actor name."""
-    if actor.unit and actor.inter in (tx.INTER_STATE_FORCES, tx.INTER_EXTERNAL) and (
-            actor.name.startswith(("Military Forces of", "Police Forces of"))):
+    if (
+        actor.unit
+        and actor.inter in (tx.INTER_STATE_FORCES, tx.INTER_EXTERNAL)
+        and (actor.name.startswith(("Military Forces of", "Police Forces of")))
+    ):
         unit = actor.unit.partition(":")[2].strip() if ":" in actor.unit else actor.unit
         return f"{actor.name} {unit}"
     return actor.name
