@@ -222,7 +222,7 @@ def _candidates_for_sentence(i: int, sent: Span, so: StageOutputs, idx: _Index, 
     found = []
     for clause in _clauses(sent):
         candidate = _candidate_for_clause(i, clause, sent, idx)
-        if candidate is not None:
+        if candidate is not None and not _is_not_political(candidate, sent.text):
             found.append(candidate)
     return found
 
@@ -275,6 +275,38 @@ def _is_not_an_event(text: str, trigger: re.Match[str]) -> bool:
 
 
 ACCUSATION_RE = re.compile(r"\b(?:accus(?:ed|es|ing)|blam(?:ed|es|ing))\s+(?:\w+\W+){1,10}?(?:of|for)\b", re.IGNORECASE)
+
+
+# Deaths and blasts that are not political violence: disasters, accidents, weapons tests and sanctions.
+NON_POLITICAL_RE = re.compile(
+    r"\b(?:earthquakes?|quakes?|tsunamis?|floods?|flooding|flash floods|landslides?|mudslides?|cyclones?|"
+    r"hurricanes?|typhoons?|tornado\w*|storms?|volcan\w+|eruptions?|wildfires?|bushfires?|avalanches?|"
+    r"heatwave|(?:gas|chemical|toxic) leaks?|leak(?:ed)?|boilers?|tankers? (?:exploded|caught fire)|"
+    r"(?:factory|plant|mine|warehouse|refinery|pipeline) (?:explosion|blast|fire)|fire broke out|caught fire|"
+    r"collaps\w+|(?:car|bus|train|plane|road|air) (?:crash|accident)|crash(?:ed)?|derail\w*|accidents?|"
+    r"stampede|drown\w*|ammonium nitrate|poison(?:ing|ed)|spurious liquor|toxins?|sanctions?|"
+    r"(?:missile|nuclear|weapons?) tests?|test[- ]fir\w+|"
+    r"launch(?:ed|es)? (?:a |an )?(?:\w+ )?(?:missile|rocket|satellite))\b",
+    re.IGNORECASE,
+)
+NON_POLITICAL_TYPES = frozenset(
+    {
+        "Armed clash",
+        "Attack",
+        "Remote explosive/landmine/IED",
+        "Shelling/artillery/missile attack",
+        "Chemical weapon",
+        "Grenade",
+        "Abduction/forced disappearance",
+    }
+)
+
+
+def _is_not_political(candidate: _Candidate, sentence: str) -> bool:
+    """A disaster, accident, weapons test or sanction with no armed actor named is not political violence."""
+    if candidate.sub_event_type not in NON_POLITICAL_TYPES or not NON_POLITICAL_RE.search(sentence):
+        return False
+    return not any(a.inter in NON_STATE_ARMED for a in candidate.actors)
 
 
 def _is_accusation(text: str) -> bool:
