@@ -79,6 +79,7 @@ POPULATION_WEIGHT = 0.5  # per power of ten of population
 COUNTRY_CONTEXT_WEIGHT = 4.0  # times the country's share of the document's votes
 ADMIN1_CONTEXT_WEIGHT = 3.0  # the candidate lies in (or is) an admin1 the document names
 HINT_WEIGHT = 3.0  # "X district" and an ADM2 candidate, "X province" and an ADM1 ...
+CONTAINER_WEIGHT = 4.0  # "Arada (Tripoli)", "San Rafael, Bulacan": a reading inside the place named next
 SEAT_PENALTY = 2.0  # an admin unit named after its seat loses to the town when the text says neither
 NO_POINT_PENALTY = 5.0  # a candidate without coordinates (an admin2 with no town) only wins when alone
 MAX_CANDIDATES = 60  # per name; the rest are the long tail of "Springfield"s and never win
@@ -329,6 +330,7 @@ GENERIC_NAMES = frozenset(
     }
 )
 ARTICLES = frozenset({"the", "The", "THE"})
+_CONTAINER_GAP = re.compile(r"\s*[,(]\s*|\s+in\s+")
 _DEMONYM_PREFIX = re.compile(r"^(?:pro|anti|ex|non)\s+")  # "pro-Ukrainian" counts as "Ukrainian"
 POSSESSIVES = frozenset({"'s", "’s", "'", "’"})
 _QUOTES = str.maketrans({"‘": "'", "’": "'", "ʻ": "'", "ʼ": "'", "ʿ": "'", "ʾ": "'"})
@@ -439,7 +441,8 @@ def resolve_places(
     mentions.sort(key=lambda m: m.start)
 
     choices = _resolve_names(mentions, context)
-    choices = _resolve_names(mentions, _context_from_choices(mentions, choices, gaz))
+    containers = _containers(mentions, text)
+    choices = _resolve_names(mentions, _context_from_choices(mentions, choices, gaz), containers, choices)
 
     places: list[Place] = []
     for mention in mentions:
@@ -964,7 +967,35 @@ def _context_from_choices(mentions: Sequence[_Mention], choices: dict[str, _Choi
 _Parts = dict[str, float]
 
 
-def _resolve_names(mentions: Sequence[_Mention], context: _Context) -> dict[str, _Choice]:
+def _containers(mentions: Sequence[_Mention], text: str) -> dict[str, set[str]]:
+    """For each name, the names written right after it as its container: "X, Y", "X (Y", "X in Y"."""
+    out: dict[str, set[str]] = defaultdict(set)
+    for inner, outer in itertools.pairwise(mentions):
+        if inner.demonym is None and outer.demonym is None and inner.key != outer.key:
+            gap = text[inner.mention_end : outer.start]
+            if _CONTAINER_GAP.fullmatch(gap):
+                out[inner.key].add(outer.key)
+    return out
+
+
+def _inside(place: GazPlace, container: GazPlace) -> bool:
+    if place.geonameid == container.geonameid or place.country_iso2 != container.country_iso2:
+        return False
+    if container.is_country:
+        return True
+    if container.feature_code == "ADM2":
+        return place.admin2 == container.admin2
+    return container.feature_code in ("ADM1", "PPLC") or (
+        container.feature_class == "P" and place.admin1 == container.admin1
+    )
+
+
+def _resolve_names(
+    mentions: Sequence[_Mention],
+    context: _Context,
+    containers: dict[str, set[str]] | None = None,
+    previous: dict[str, _Choice] | None = None,
+) -> dict[str, _Choice]:
     by_key: dict[str, list[_Mention]] = defaultdict(list)
     for mention in mentions:
         if mention.demonym is None:
@@ -972,20 +1003,26 @@ def _resolve_names(mentions: Sequence[_Mention], context: _Context) -> dict[str,
     choices: dict[str, _Choice] = {}
     for key, group in by_key.items():
         hint = frozenset().union(*(m.hint for m in group))
-        choice = _choose(key, group[0].text, group[0].candidates, hint, context)
+        around = [previous[k].place for k in (containers or {}).get(key, ()) if previous and k in previous]
+        choice = _choose(key, group[0].text, group[0].candidates, hint, context, around)
         if choice is not None:
             choices[key] = choice
     return choices
 
 
 def _choose(
-    key: str, name: str, candidates: Sequence[Candidate], hint: frozenset[str], context: _Context
+    key: str,
+    name: str,
+    candidates: Sequence[Candidate],
+    hint: frozenset[str],
+    context: _Context,
+    containers: Sequence[GazPlace] = (),
 ) -> _Choice | None:
     if not candidates:
         return None
     towns = {(c.place.country_iso2, c.place.admin1) for c in candidates if c.place.feature_class == "P"}
     scored = sorted(
-        ((_score(c, key, hint, context, towns), c) for c in candidates),
+        ((_score(c, key, hint, context, towns, containers), c) for c in candidates),
         key=lambda item: (-item[0][0], -item[1].place.population, item[1].place.geonameid),
     )
     (_best_score, best_parts), best = scored[0]
@@ -999,10 +1036,13 @@ def _score(
     hint: frozenset[str],
     context: _Context,
     towns: set[tuple[str | None, str | None]],
+    containers: Sequence[GazPlace] = (),
 ) -> tuple[float, _Parts]:
     place = candidate.place
     in_admin1 = context.in_admin1(place, exclude=key) and not place.is_country
+    inside = any(_inside(place, container) for container in containers)
     parts: _Parts = {
+        "the place named after it": CONTAINER_WEIGHT if inside else 0.0,
         "match": KIND_WEIGHT[candidate.kind],
         "feature": _feature_weight(place),
         "population": POPULATION_WEIGHT * math.log10(place.population + 1),
