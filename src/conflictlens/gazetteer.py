@@ -87,6 +87,9 @@ UNIT_WORDS = (
 UNIT_PREFIXES = ("kabupaten", "kota", "provincia de", "province of", "departamento de", "state of")
 
 GEONAMES_COLUMNS = 19
+CANDIDATE_CACHE_NAMES = 20_000  # names whose candidates stay cached (about 40 MB at most)
+# Candidates kept per name, best match kind then population first: the tail of the 200 "San José"s never wins.
+MAX_CANDIDATES_PER_NAME = 100
 _FOLD = str.maketrans(
     {
         "ø": "o",
@@ -288,7 +291,8 @@ class Gazetteer:
         self.path = path
         self._aliases: dict[str, list[Alias]] | None = None
         self._countries: dict[str, GazPlace] | None = None
-        self._candidates = functools.lru_cache(maxsize=50_000)(self._candidates_uncached)
+        # bounded: a long batch meets many names, and memory matters more than the rare repeated SQL query
+        self._candidates = functools.lru_cache(maxsize=CANDIDATE_CACHE_NAMES)(self._candidates_uncached)
         self._place = functools.lru_cache(maxsize=10_000)(self._place_uncached)
 
     @classmethod
@@ -399,7 +403,8 @@ class Gazetteer:
                 logger.debug("alias %r -> %d: not in this index, ignored", alias.alias, alias.geonameid)
                 continue
             found[alias.geonameid] = Candidate(place, KIND_ALIAS)
-        return tuple(sorted(found.values(), key=lambda c: (c.kind, -c.place.population, c.place.geonameid)))
+        ranked = sorted(found.values(), key=lambda c: (c.kind, -c.place.population, c.place.geonameid))
+        return tuple(ranked[:MAX_CANDIDATES_PER_NAME])
 
     def _country_table(self) -> dict[str, GazPlace]:
         if self._countries is None:
