@@ -180,6 +180,12 @@ def test_yearless_date_takes_the_year_of_the_documents_first_full_date(dates_of:
     assert "the document's first full date 2020-05-09" in found[1].reason
 
 
+def test_yearless_date_after_the_first_full_date_is_a_follow_up(dates_of: DateFinder) -> None:
+    found = dates_of("Around 28 March 2021, a man was abducted; his body was found on 9 April.", None)
+    assert found[1].time is not None and found[1].time.event_date == D(2021, 4, 9)
+    assert not found[1].historical
+
+
 def test_later_follow_up_dates_do_not_make_the_event_history(dates_of: DateFinder) -> None:
     text = "03/02/2015: A device exploded at a clinic. The bomber was sentenced on June 11, 2017."
     found = dates_of(text, None)

@@ -248,6 +248,37 @@ def test_dates_and_ages_are_not_counts(figures_of: FigureFinder) -> None:
     assert sorted((f.category.value, f.low) for f in found) == [("injured", 1), ("killed", 2)]
 
 
+def test_tolls_of_earlier_events_named_as_a_reason_are_left_out(figures_of: FigureFinder) -> None:
+    found = figures_of(
+        "Police arrested two men for their involvement in the blast in which eight policemen were killed."
+    )
+    assert [(f.low, f.category) for f in found] == [(2, Category.DETAINED)]
+    assert figures_of("Hundreds rallied to protest the killing of 31 party workers.") == []
+
+
+def test_pronoun_victim_counts_one_and_restates_its_antecedent(figures_of: FigureFinder) -> None:
+    text = "Rebels abducted a trader from the market and later shot him dead."
+    found = figures_of(text)
+    assert [(f.low, f.category) for f in found] == [(1, Category.ABDUCTED), (1, Category.KILLED)]
+    text = "Rebels shot dead a trader in the market. They killed him for refusing to pay."
+    assert total_by_category(figures_of(text), Category.KILLED, text) == 1
+
+
+def test_one_count_with_two_outcomes(figures_of: FigureFinder) -> None:
+    found = figures_of("Three activists were abducted and later killed by the rebels.")
+    assert [(f.low, f.category) for f in found] == [(3, Category.ABDUCTED), (3, Category.KILLED)]
+
+
+def test_a_body_counts_one_killed(figures_of: FigureFinder) -> None:
+    fig = only(figures_of("A body was found near the river on Monday."))
+    assert (fig.low, fig.category) == (1, Category.KILLED)
+
+
+def test_assault_and_beating_count_injured(figures_of: FigureFinder) -> None:
+    found = figures_of("The cadres assaulted two teachers. Four workers were beaten up by the mob.")
+    assert [(f.low, f.category) for f in found] == [(2, Category.INJURED), (4, Category.INJURED)]
+
+
 # ---------------------------------------------------------------------------------------------------------
 # Sides
 # ---------------------------------------------------------------------------------------------------------

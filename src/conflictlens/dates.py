@@ -30,9 +30,11 @@ Resolution rules:
   full date as reference, 140/146 with the latest). Expressions relative to the day of writing
   ("yesterday", "on Monday", "last week") are left unresolved without a publication date, because no
   date in the text is known to be the day it was written.
-- **Year of a date without one**: the year that puts it on or before the reference ("August 25" with
-  reference 2024-08-27 is 2024-08-25; "December 30" with reference 2024-01-02 is 2023-12-30), except
-  that a date up to :data:`FUTURE_TOLERANCE_DAYS` after the reference keeps the reference's year.
+- **Year of a date without one**: against a publication date, the year that puts it on or before
+  publication ("August 25" published 2024-08-27 is 2024-08-25; "December 30" published 2024-01-02 is
+  2023-12-30), except that a date up to :data:`FUTURE_TOLERANCE_DAYS` after publication keeps its year.
+  Against the document's first full date, the year that puts it nearest that date: reports go on to later
+  days ("Around 29 April 2020 ... his body was found on 7 May").
 - **Weekdays**: the most recent such day on or before the reference; the reference's own weekday is the
   reference day itself. "last Monday" is the most recent Monday strictly before it.
 - **Two-digit years**: the century that puts the year nearest the reference; without a reference, the
@@ -72,6 +74,7 @@ FUTURE_TOLERANCE_DAYS = 7
 TWO_DIGIT_YEAR_PIVOT = 69
 
 PRECISION_DAY, PRECISION_WEEK, PRECISION_MONTH = 1, 2, 3
+MID_MONTH = 15  # the day a bare month is measured from when choosing its year
 
 MONTHS = {
     "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4, "may": 5,
@@ -436,8 +439,16 @@ def _full_year(two_digits: str, reference: dt.date | None) -> int:
     return min(candidates, key=lambda y: abs(y - reference.year))
 
 
-def _year_for(month: int, day: int, reference: dt.date) -> int | None:
-    """The year that puts month/day on or before the reference (see FUTURE_TOLERANCE_DAYS)."""
+def _year_for(month: int, day: int, reference: dt.date, published: bool) -> int | None:
+    """The year of a yearless month/day.
+
+    Against a publication date: the year that puts it on or before publication (see FUTURE_TOLERANCE_DAYS).
+    Against the document's first full date: the year that puts it nearest that date, since a report goes on
+    to later days ("found on 7 May" after "Around 29 April 2020").
+    """
+    if not published:
+        years = [y for y in (reference.year - 1, reference.year, reference.year + 1) if _safe_date(y, month, day)]
+        return min(years, key=lambda y: abs((dt.date(y, month, day) - reference).days), default=None)
     for year in (reference.year, reference.year - 1):
         candidate = _safe_date(year, month, day)
         if candidate is None:
@@ -470,7 +481,7 @@ def _resolve_day_month(f: _Found, reference: dt.date | None, published: dt.date 
         return found, found, PRECISION_DAY, how
     if reference is None:
         return _Unresolved("has no year and the document gives no reference date")
-    inferred = _year_for(month, day, reference)
+    inferred = _year_for(month, day, reference, published is not None)
     found = _safe_date(inferred, month, day) if inferred is not None else None
     if found is None:
         return _Unresolved("is not a calendar date")
@@ -486,7 +497,7 @@ def _resolve_day_range(f: _Found, reference: dt.date | None, published: dt.date 
     if g.get("y"):
         year: int | None = int(g["y"])
     elif reference is not None:
-        year = _year_for(month, last, reference)
+        year = _year_for(month, last, reference, published is not None)
     else:
         return _Unresolved("has no year and the document gives no reference date")
     end = _safe_date(year, month, last) if year is not None else None
@@ -513,6 +524,8 @@ def _resolve_month(f: _Found, reference: dt.date | None, published: dt.date | No
         return _Unresolved("has no year and the document gives no reference date")
     month = _month(f.groups["mon"])
     year = reference.year if month <= reference.month else reference.year - 1
+    if published is None:  # against the document's first full date: the nearest such month
+        year = _year_for(month, MID_MONTH, reference, published=False) or year
     if f.groups["prep"].lower() == "last" and month >= reference.month:
         year = reference.year - 1
     start, end = _month_range(year, month)

@@ -125,7 +125,8 @@ VICTIM_OBJECT_VERBS: dict[str, Category] = {
     "behead": Category.KILLED, "decapitate": Category.KILLED, "massacre": Category.KILLED,
     "martyr": Category.KILLED, "martyre": Category.KILLED, "neutralise": Category.KILLED,
     "neutralize": Category.KILLED, "eliminate": Category.KILLED, "slaughter": Category.KILLED,
-    "injure": Category.INJURED, "wound": Category.INJURED, "hurt": Category.INJURED, "maim": Category.INJURED,
+    "injure": Category.INJURED, "wound": Category.INJURED, "assault": Category.INJURED,
+    "hurt": Category.INJURED, "maim": Category.INJURED,
     "hospitalise": Category.INJURED, "hospitalize": Category.INJURED,
     "arrest": Category.DETAINED, "detain": Category.DETAINED, "apprehend": Category.DETAINED,
     "capture": Category.DETAINED, "nab": Category.DETAINED, "hold": Category.DETAINED,
@@ -173,8 +174,8 @@ STATE_WORDS = _words(
     paramilitaries levies guard guards guardsman guardsmen commando commandos marine marines serviceman
     servicemen sepoy sepoys ranger rangers crpf bsf itbp ssb cisf cobra drg stf sog gendarme gendarmes
     gendarmerie security forces force sergeant corporal lieutenant captain colonel major inspector
-    sub-inspector havildar naik subedar sho asi fc peacekeeper peacekeepers fardc amisom spo spos
-    militiaman"""
+    sub-inspector superintendent commandant havildar naik subedar sho asi fc peacekeeper peacekeepers fardc
+    amisom spo spos militiaman"""
 )
 ATTACKER_WORDS = _words(
     """militant militants insurgent insurgents fighter fighters rebel rebels attacker attackers gunman
@@ -197,7 +198,8 @@ CIVILIAN_WORDS = _words(
     contractor contractors engineer engineers voter voters teen teens minor minors tribesman tribesmen
     agent agents resident student merchant merchants servant servants migrant immigrant immigrants
     informant informants assistant assistants attendant attendants participant participants tenant tenants
-    peasant peasants sergeant
+    peasant peasants tribal tribals peon peons schoolboy schoolboys schoolgirl schoolgirls schoolchildren
+    secretary president councillor councillors mukhiya
     sarpanch villager"""
 )
 # Person nouns that are neither side by themselves: their modifiers decide ("QSD member", "BLA fighter").
@@ -252,7 +254,10 @@ AMBIGUOUS_TRIGGERS = frozenset(
 )
 # The same for one person ("a trader", "a councilor", "a pastoralist", "a trafficker").
 SINGULAR_PERSON_SUFFIXES = ("man", "er", "or", "ist", "ian", "ee", "ite")
-PEOPLE_WORDS_FOR_DEDUP = frozenset({"people", "persons", "person", "individuals", "others", "victims", ""})
+PEOPLE_WORDS_FOR_DEDUP = frozenset(
+    {"people", "persons", "person", "individuals", "others", "victims", "victim", "him", "her", "he", "she",
+     "body", "bodies", "corpse", ""}
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -392,8 +397,12 @@ def _count_at(doc: Doc, i: int) -> _Count | None:
         return _Count(i, last, last, 1, 1, Qualifier.EXACT, "number")
     if tok.dep_ in ("det", "poss") and tok.head.tag_ == "NN" and tok.head.i > i and low not in ("no", "every"):
         noun = tok.head
-        if noun.lower_ not in ("people", "police", "one", "other") and _is_person_noun(noun):
+        if noun.lower_ not in ("people", "police", "one", "other") and (
+            _is_person_noun(noun) or noun.lower_ in ("body", "corpse")
+        ):
             return _Count(i, noun.i, noun.i, 1, 1, Qualifier.EXACT, "definite")
+    if (low in ("him", "her") and tok.dep_ == "dobj") or (low in ("he", "she") and tok.dep_ == "nsubjpass"):
+        return _Count(i, i, i, 1, 1, Qualifier.EXACT, "definite")  # "shot him dead", "he was abducted"
     if tok.ent_type_ == "PERSON" and tok.ent_iob_ == "B":
         ent_end = i
         while ent_end + 1 < len(doc) and doc[ent_end + 1].ent_iob_ == "I":
@@ -571,7 +580,9 @@ def _is_person_noun(noun: Token) -> bool:
 
 def _article_at(doc: Doc, i: int) -> _Count | None:
     noun = doc[i].head
-    if noun.i <= i or not (noun.tag_ in ("NN", "NNP") or noun.lower_ == "personnel") or not _is_person_noun(noun):
+    if noun.i <= i or not (noun.tag_ in ("NN", "NNP") or noun.lower_ == "personnel"):
+        return None
+    if not (_is_person_noun(noun) or noun.lower_ in ("body", "corpse")):
         return None
     if any(c.dep_ in ("nummod", "quantmod") for c in noun.children):
         return None  # "an additional 62 personnel": the number counts, not the article
@@ -634,6 +645,10 @@ def _figures_from_count(doc: Doc, doc_id: str, count: _Count, counted: set[int])
         return []  # "executed an operation", "held a meeting", "seized 12 rifles"
     if trigger is not None and count.kind != "none" and _is_unrealised(trigger):
         return []  # "attempted to assassinate", "were not injured"
+    if trigger is not None and _is_background(trigger):
+        return []  # "arrested for the blast in which eight policemen were killed": another, earlier event
+    if count.kind != "none" and trigger is not None:
+        outcomes += _chained_outcomes(trigger, {o.category for o in outcomes})
     counted.add(noun.i)
     side = _side_of(doc, noun, count)
     words, end = _victim_words(doc, count, noun)
@@ -703,7 +718,7 @@ def _may_count_people(noun: Token, count: _Count) -> bool:
     if noun.ent_type_ in ("DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "GPE", "LOC", "FAC"):
         return count.kind == "number" and noun.i == count.anchor and noun.ent_type_ not in ("DATE", "TIME")
     if count.kind == "article":
-        return _is_person_noun(noun)
+        return _is_person_noun(noun) or low in ("body", "corpse")
     if noun.i != count.anchor and noun.lower_ not in QUANTITY_NOUNS:
         return True
     of_obj = _of_object(noun)
@@ -731,6 +746,8 @@ def _outcome_from_parse(noun: Token, count: _Count) -> _Outcome | None:
     own = OUTCOME_WORDS.get(noun.lower_)
     if own is not None and noun.i != count.anchor and noun.lower_ not in ("toll", "killing", "arrest"):
         return _Outcome(own, noun, f"'{noun.text}' counted")
+    if noun.lower_ in ("body", "corpse") and count.kind in ("article", "definite"):
+        return _Outcome(Category.KILLED, noun, f"'{noun.text}': one body")  # "a body was found"
     return _outcome_from_modifiers(noun) or _outcome_from_position(noun, depth=0)
 
 
@@ -927,6 +944,8 @@ def _object_victim(
         return Category.DETAINED, verb
     if lemma in ("pick", "round") and "up" in child_words:
         return Category.DETAINED, verb
+    if lemma == "beat" and "up" in child_words:
+        return Category.INJURED, verb
     cat = VICTIM_OBJECT_VERBS.get(lemma) or VICTIM_OBJECT_VERBS.get(verb.lower_)
     if cat is not None and not (lemma == "hold" and role == "object"):
         return cat, verb
@@ -960,6 +979,45 @@ UNREALISED_HEADS = frozenset(
         "call",
     }
 )
+
+
+# Words under which a casualty is the reason for something else: an arrest, an accusation, a protest, a
+# reprisal. Such a toll belongs to an earlier event ("arrested for their involvement in the blast in which
+# eight policemen were killed", "accused of killing", "to protest the killing of 31 workers").
+BACKGROUND_HEADS = frozenset(
+    {"accuse", "accused", "involvement", "suspect", "suspected", "wanted", "mastermind", "charge", "convict",
+     "sentence", "trial", "protest", "condemn", "retaliation", "revenge", "avenge", "anniversary", "mourn",
+     "commemorate", "memory", "memorial"}
+)  # fmt: skip
+# How far up the parse a background word may stand above the casualty word.
+BACKGROUND_DEPTH = 8
+
+
+def _is_background(trigger: Token) -> bool:
+    tok = trigger
+    for _ in range(BACKGROUND_DEPTH):
+        if tok.head == tok:
+            return False
+        tok = tok.head
+        if tok.lemma_.lower() in BACKGROUND_HEADS or tok.lower_ in BACKGROUND_HEADS:
+            return True
+    return False
+
+
+def _chained_outcomes(trigger: Token, seen: set[Category]) -> list[_Outcome]:
+    """ "were abducted and later killed": one count, two outcomes."""
+    if trigger.pos_ not in ("VERB", "AUX"):
+        return []
+    passive = trigger.tag_ == "VBN" or any(c.dep_ == "auxpass" for c in trigger.children)
+    out = []
+    for c in trigger.children:
+        if c.dep_ != "conj" or c.pos_ != "VERB" or any(g.dep_ in ("nsubj", "nsubjpass", "dobj") for g in c.children):
+            continue
+        found = _verb_category(c, "patient" if passive else "object")
+        if found is not None and found[0] not in seen:
+            seen.add(found[0])
+            out.append(_Outcome(found[0], found[1], f"'{found[1].text}' (the same people)"))
+    return out
 
 
 def _is_unrealised(trigger: Token) -> bool:
@@ -1009,7 +1067,7 @@ def _outcome_nearby(noun: Token, count: _Count, after: Token | None = None) -> _
             break
     for k in range(count.first - 1, max(count.first - 1 - NEARBY_BEFORE, sent.start - 1), -1):
         tok = doc[k]
-        if (tok.is_punct and tok.text not in (":",)) or tok.pos_ in ("ADP", "SCONJ"):
+        if (tok.is_punct and tok.text not in (":",)) or tok.pos_ in ("ADP", "SCONJ", "CCONJ"):
             break  # "shot dead by three cadres": the count is on the other side of "by"
         cat = _nearby_category(tok, after=False)
         if cat is not None:
