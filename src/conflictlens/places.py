@@ -78,7 +78,7 @@ OTHER_FEATURE_WEIGHT = -1.0  # streams, hotels, mountains: only when nothing els
 POPULATION_WEIGHT = 0.5  # per power of ten of population
 COUNTRY_CONTEXT_WEIGHT = 4.0  # times the country's share of the document's votes
 ADMIN1_CONTEXT_WEIGHT = 3.0  # the candidate lies in (or is) an admin1 the document names
-HINT_WEIGHT = 3.0  # "X district" and an ADM2 candidate, "X province" and an ADM1 ...
+HINT_WEIGHT = 5.0  # "X district" and an ADM2 candidate, "X province" and an ADM1 ...
 CONTAINER_WEIGHT = 4.0  # "Arada (Tripoli)", "San Rafael, Bulacan": a reading inside the place named next
 SEAT_PENALTY = 2.0  # an admin unit named after its seat loses to the town when the text says neither
 NO_POINT_PENALTY = 5.0  # a candidate without coordinates (an admin2 with no town) only wins when alone
@@ -452,7 +452,7 @@ def resolve_places(
                 reason = f"{mention.text}: demonym of {target.name}"
                 places.append(_to_place(mention, _Choice(target, KIND_NAME, reason), document))
             continue
-        choice = choices.get(mention.key)
+        choice = choices.get((mention.key, mention.hint))
         if choice is not None:
             places.append(_to_place(mention, choice, document))
     return places
@@ -474,11 +474,16 @@ def country_context(places: Iterable[Place]) -> str | None:
 
 def event_location(places: Sequence[Place], start: int = 0, end: int | None = None) -> Place | None:
     """The most specific place mentioned within ``[start, end)`` of the text (e.g. an event's sentence):
-    lowest ``geo_precision`` first, then the earliest mention. ``None`` if no place is mentioned there."""
+    places in the document's main country (:func:`country_context`) first, then the lowest ``geo_precision``,
+    then the earliest mention. ``None`` if no place is mentioned there.
+
+    A town abroad among places of one country is more often a namesake resolved wrongly ("Arada" in
+    Honduras beside "Tripoli") than the event's place."""
     inside = [p for p in places if p.evidence.spans and _within(p.evidence.spans[0], start, end)]
     if not inside:
         return None
-    return min(inside, key=lambda p: (p.geo_precision, p.evidence.spans[0].start))
+    main = country_context(places)
+    return min(inside, key=lambda p: (p.country != main, p.geo_precision, p.evidence.spans[0].start))
 
 
 @functools.lru_cache(maxsize=1)
@@ -939,7 +944,7 @@ def _vote_demonym(context: _Context, key: str, demonym: Demonym, gaz: Gazetteer)
     context.vote(key, demonym.country_iso2, None, DEMONYM_VOTE)
 
 
-def _context_from_choices(mentions: Sequence[_Mention], choices: dict[str, _Choice], gaz: Gazetteer) -> _Context:
+def _context_from_choices(mentions: Sequence[_Mention], choices: _Choices, gaz: Gazetteer) -> _Context:
     context = _Context()
     seen: set[str] = set()
     for mention in mentions:
@@ -949,7 +954,7 @@ def _context_from_choices(mentions: Sequence[_Mention], choices: dict[str, _Choi
         if mention.demonym is not None:
             _vote_demonym(context, mention.key, mention.demonym, gaz)
             continue
-        choice = choices.get(mention.key)
+        choice = choices.get((mention.key, mention.hint))
         if choice is None:
             continue
         place = choice.place
@@ -965,6 +970,7 @@ def _context_from_choices(mentions: Sequence[_Mention], choices: dict[str, _Choi
 # Resolution
 
 _Parts = dict[str, float]
+_Choices = dict[tuple[str, frozenset[str]], _Choice]  # by name key and place-type words
 
 
 def _containers(mentions: Sequence[_Mention], text: str) -> dict[str, set[str]]:
@@ -994,19 +1000,19 @@ def _resolve_names(
     mentions: Sequence[_Mention],
     context: _Context,
     containers: dict[str, set[str]] | None = None,
-    previous: dict[str, _Choice] | None = None,
-) -> dict[str, _Choice]:
-    by_key: dict[str, list[_Mention]] = defaultdict(list)
+    previous: _Choices | None = None,
+) -> _Choices:
+    first_of: dict[tuple[str, frozenset[str]], _Mention] = {}
     for mention in mentions:
         if mention.demonym is None:
-            by_key[mention.key].append(mention)
-    choices: dict[str, _Choice] = {}
-    for key, group in by_key.items():
-        hint = frozenset().union(*(m.hint for m in group))
-        around = [previous[k].place for k in (containers or {}).get(key, ()) if previous and k in previous]
-        choice = _choose(key, group[0].text, group[0].candidates, hint, context, around)
+            first_of.setdefault((mention.key, mention.hint), mention)
+    earlier = {key: choice.place for (key, _hint), choice in (previous or {}).items()}
+    choices: _Choices = {}
+    for (key, hint), mention in first_of.items():
+        around = [earlier[k] for k in (containers or {}).get(key, ()) if k in earlier]
+        choice = _choose(key, mention.text, mention.candidates, hint, context, around)
         if choice is not None:
-            choices[key] = choice
+            choices[(key, hint)] = choice
     return choices
 
 
