@@ -327,6 +327,7 @@ CLASH_RE = re.compile(
 )
 
 
+DIRECT_FIRE_RE = re.compile(r"\b(?:small arms|(?:heavy )?machine ?guns?|rifles?|automatic weapons|gunfire)\b", re.I)
 GENERIC_VIOLENCE_RE = re.compile(
     r"\b(?:attack\w*|killed|killing|kills|dead|died|opened fire|shot (?:at|dead)|gunned down|raid\w*|assault\w*|"
     r"stormed)\b",
@@ -336,8 +337,8 @@ GENERIC_VIOLENCE_RE = re.compile(
 
 def _refine(sub: str, text: str) -> str:
     """Armed clash vs attack on civilians; shelling exchanged between two sides is a clash."""
-    if sub == "Shelling/artillery/missile attack" and CLASH_RE.search(text):
-        return "Armed clash"
+    if sub == "Shelling/artillery/missile attack" and (CLASH_RE.search(text) or DIRECT_FIRE_RE.search(text)):
+        return "Armed clash"  # ACLED: shelling exchanged, or mixed with direct fire, is a clash
     if (
         sub == "Armed clash"
         and GENERIC_VIOLENCE_RE.search(text)
@@ -573,6 +574,7 @@ NON_STATE_ARMED = frozenset({tx.INTER_REBELS, tx.INTER_POLITICAL_MILITIA, tx.INT
 CIVILIAN_OBJECT_RE = re.compile(
     r"\s+(?:\w+\s+){0,3}?(?:villages?|homes?|houses?|civilians?|residents?|worshippers?|markets?|farmers?|"
     r"passengers?|villagers?|churches|church|mosques?|schools?|students?|pilgrims?|traders?|shops?|refugees?|"
+    r"fishermen|activists?|journalists?|supporters|(?:a|an) \w+(?:ian|ani|i|ese|ish)\b|"
     r"(?:a|an|the|two|three|\d+) (?:man|woman|men|women|boy|girl|child|children|family|couple|civilian)s?)\b",
     re.IGNORECASE,
 )
@@ -591,7 +593,8 @@ def _type_by_actors(c: _Candidate) -> str:
     civilians = any(a.inter == tx.INTER_CIVILIANS for a in c.actors)
     victims = {cl.figure.side for cl in c.claims if cl.figure is not None}
     target = _object_words(c)
-    if c.sub_event_type == "Armed clash" and (
+    explicit_clash = CLASH_RE.search(c.trigger.text) is not None
+    if c.sub_event_type == "Armed clash" and not explicit_clash and (
         (len(armed) <= 1 and (civilians or victims == {Side.CIVILIANS})) or CIVILIAN_OBJECT_RE.match(target)
     ):
         c.reasons.append("one armed actor against civilians -> Attack")
