@@ -103,6 +103,21 @@ def test_ambiguous_names_follow_the_documents_province(
     assert_evidence_is_exact(places, text)
 
 
+@pytest.mark.parametrize(
+    ("text", "country"),
+    [
+        ("Militias clashed near Misrata in Libya. Protesters gathered in Tripoli on Friday.", "Libya"),
+        ("Militias clashed near Misrata in Libya. Protesters gathered in Tripoli, Lebanon, on Friday.", "Lebanon"),
+        ("Protesters gathered in Tripoli (Lebanon) on Friday. Militias clashed near Misrata in Libya.", "Lebanon"),
+    ],
+)
+def test_a_name_prefers_readings_inside_the_place_written_after_it(
+    text: str, country: str, nlp: Any, gazetteer: Gazetteer
+) -> None:
+    tripoli = by_mention(places_of(text, nlp, gazetteer))["Tripoli"]
+    assert tripoli.country == country
+
+
 def test_one_reading_per_name_per_document(nlp: Any, gazetteer: Gazetteer) -> None:
     text = "Troops entered Bela at dawn. Residents of Bela in Balochistan fled. By noon Bela was quiet."
     places = [p for p in places_of(text, nlp, gazetteer) if p.evidence.spans[0].text == "Bela"]
