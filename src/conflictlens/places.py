@@ -157,6 +157,13 @@ PLACE_NOUNS = frozenset(
         "north",
         "east",
         "west",
+        "mayor",
+        "governor",
+        "residents",
+        "inhabitants",
+        "people",
+        "citizens",
+        "municipality",
     }
 )
 # Words before a toponym that make the event "near" it (ACLED precision 2).
@@ -283,8 +290,11 @@ NAME_PARTICLES = frozenset(
         "en",
         "y",
         "and",
+        "e",  # Persian ezafe: "Kut e Abdollah", "Mazar e Sharif"
     }
 )
+# Lower-case articles that may begin a place name ("al Bab"); not "as", "at", "an", which are English words.
+LEADING_ARTICLES = frozenset({"al", "el", "ad", "ar", "ash", "az", "al-", "el-"})
 # Single words that are places somewhere but mostly mean something else in running text.
 GENERIC_NAMES = frozenset(
     {
@@ -679,14 +689,14 @@ def _cued_mentions(
     found: list[_Mention] = []
     known_names: dict[tuple[int, int], bool] = {}  # token ranges already looked up, across the three rules
     for rule in (_CUE_RULE, _INSIDE_RULE, _REPEAT_RULE):
-        ends = {m.end for m in mentions}
+        ends = {m.end for m in mentions} | {m.mention_end for m in mentions}
         starts = {m.start: m for m in mentions}
         names = {m.key for m in mentions if m.demonym is None}
         for first, last in list(_capitalised_runs(tk, taken)):
             for mention in _places_in_run(tk, first, last, gaz, context, rule, ends, starts, names, known_names):
                 found.append(mention)
                 mentions.append(mention)
-                ends.add(mention.end)
+                ends.update((mention.end, mention.mention_end))
                 taken[mention.start : mention.end] = [True] * (mention.end - mention.start)
     for ent in ents:
         if ent.label_ in EMBEDDING_LABELS and not any(taken[tk.idx[i]] for i in range(ent.start, ent.end)):
@@ -706,7 +716,11 @@ def _capitalised_runs(tk: _Tokens, taken: list[bool]) -> Iterator[tuple[int, int
         if _name_word(tk, i, taken):
             first = i if first < 0 else first
             continue
-        joins = first >= 0 and i + 1 < len(tk) and _name_word(tk, i + 1, taken) and not tk.sent_start[i + 1]
+        follows = i + 1 < len(tk) and _name_word(tk, i + 1, taken) and not tk.sent_start[i + 1]
+        if first < 0 and follows and tk.lower[i] in LEADING_ARTICLES and not tk.space[i].count("\n"):
+            first = i  # "al Bab", "el Fasher": the article starts the name
+            continue
+        joins = first >= 0 and follows
         if joins and (tk.lower[i] in NAME_PARTICLES or (tk.words[i] in ("-", "–") and not tk.space[i - 1])):
             continue
         if first >= 0:
@@ -836,11 +850,16 @@ def _inside_following(tk: _Tokens, last: int, candidates: Sequence[Candidate], s
     if container is None:
         return False
     units = {(c.place.country_iso2, c.place.admin1) for c in container.candidates if c.place.feature_code == "ADM1"}
+    districts = {(c.place.country_iso2, c.place.admin2) for c in container.candidates if c.place.feature_code == "ADM2"}
     countries = {c.place.country_iso2 for c in container.candidates if c.place.is_country}
     return any(
         c.kind != KIND_ALTERNATE
         and c.place.feature_class in ("P", "A")
-        and ((c.place.country_iso2, c.place.admin1) in units or c.place.country_iso2 in countries)
+        and (
+            (c.place.country_iso2, c.place.admin1) in units
+            or (c.place.country_iso2, c.place.admin2) in districts
+            or c.place.country_iso2 in countries
+        )
         for c in candidates
     )
 
