@@ -587,7 +587,7 @@ def _entity_mentions(tk: _Tokens, ents: Sequence[SpacySpan], gaz: Gazetteer) -> 
         if first > last:
             continue
         if ent.label_ != "NORP":
-            last = _extend_name(tk, first, last, gaz)
+            first, last = _extend_left(tk, first, last, gaz), _extend_name(tk, first, last, gaz)
         mention = _mention(tk, first, last)
         demonym = demonyms.get(mention.key) or demonyms.get(_DEMONYM_PREFIX.sub("", mention.key))
         if demonym is not None:
@@ -597,7 +597,8 @@ def _entity_mentions(tk: _Tokens, ents: Sequence[SpacySpan], gaz: Gazetteer) -> 
         if ent.label_ == "NORP" or mention.key in GENERIC_NAMES:
             continue
         mention.candidates = tuple(gaz.candidates(mention.text)[:MAX_CANDIDATES])
-        if not mention.candidates:
+        if all(c.kind == KIND_ALTERNATE for c in mention.candidates):
+            # "Hays city" is only an alternate name of Hays, Kansas: "Hays" with "city" as a hint says more
             mention = _without_unit_word(mention, gaz)
         if mention.candidates:
             found.append(mention)
@@ -616,6 +617,18 @@ def _extend_name(tk: _Tokens, first: int, last: int, gaz: Gazetteer) -> int:
     return best
 
 
+def _extend_left(tk: _Tokens, first: int, last: int, gaz: Gazetteer) -> int:
+    """The entity's first token, moved left over capitalised words and particles while that makes a longer
+    known name (spaCy's "Antonio" of "Barra de Santo Antonio")."""
+    best = first
+    i = first - 1
+    while i >= 0 and last - i < MAX_CHUNK_TOKENS and (tk.name_like[i] or tk.lower[i] in NAME_PARTICLES):
+        if tk.name_like[i] and tk.space[i] != "" and gaz.has_name(tk.text[tk.idx[i] : tk.end(last)]):
+            best = i
+        i -= 1
+    return best
+
+
 def _trim(tk: _Tokens, first: int, last: int) -> tuple[int, int]:
     """Token range less leading articles and punctuation, trailing possessives and punctuation (a period
     stays when it ends an abbreviation); first > last when no name is left."""
@@ -626,7 +639,7 @@ def _trim(tk: _Tokens, first: int, last: int) -> tuple[int, int]:
         last -= 1
     if first <= last and words[last] == "." and (first == last or tk.space[last - 1]):
         last -= 1
-    if first > last or not words[first][:1].isupper():
+    if first > last or not (words[first][:1].isupper() or (first < last and tk.lower[first] in LEADING_ARTICLES)):
         return 1, 0
     if not any(ch.isalpha() for i in range(first, last + 1) for ch in words[i]):
         return 1, 0
@@ -658,7 +671,7 @@ def _without_unit_word(mention: _Mention, gaz: Gazetteer) -> _Mention:
         return mention
     name = " ".join(words[:-1])
     candidates = tuple(gaz.candidates(name)[:MAX_CANDIDATES])
-    if candidates:
+    if any(c.kind != KIND_ALTERNATE for c in candidates) or (candidates and not mention.candidates):
         mention.end = mention.start + len(name)
         mention.text, mention.key = name, name_key(name)
         mention.hint = HINT_WORDS[words[-1].lower()]
@@ -1010,9 +1023,9 @@ def _inside(place: GazPlace, container: GazPlace) -> bool:
         return True
     if container.feature_code == "ADM2":
         return place.admin2 == container.admin2
-    return container.feature_code in ("ADM1", "PPLC") or (
-        container.feature_class == "P" and place.admin1 == container.admin1
-    )
+    if container.feature_code == "ADM1" or container.feature_class == "P":
+        return place.admin1 == container.admin1  # a town "in" a city: a neighbourhood or a suburb of it
+    return False
 
 
 def _resolve_names(
