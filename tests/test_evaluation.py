@@ -658,6 +658,17 @@ def test_report_json_is_exactly_one_object_with_the_four_keys(tmp_path: Path) ->
     assert data["suite"] == "acled" and data["n"] == 1
 
 
+class ReorderingPipeline(FakePipeline):
+    def extract_many(self, documents: Iterable[Document]) -> Iterator[Extraction]:
+        return reversed(list(super().extract_many(documents)))
+
+
+def test_a_pipeline_that_reorders_documents_is_refused(tmp_path: Path) -> None:
+    write_jsonl(tmp_path, "dev.jsonl", [acled_row("A1", "On 3 May 2020, one."), acled_row("A2", "On 4 May 2020, two.")])
+    with pytest.raises(EvaluationError, match="keep the documents' order"):
+        evaluate("acled", tmp_path, pipeline=ReorderingPipeline({}))
+
+
 def test_bad_input_raises_evaluation_errors_that_name_the_problem(tmp_path: Path) -> None:
     with pytest.raises(EvaluationError, match="unknown suite"):
         evaluate("nope", tmp_path, pipeline=FakePipeline({}))

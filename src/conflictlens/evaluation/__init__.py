@@ -153,6 +153,11 @@ def _extract_all(
             extraction = next(produced, None)
             if extraction is None:
                 raise EvaluationError(f"the pipeline returned fewer extractions than documents ({suite}).")
+            if extraction.document.external_id != units[index].key:
+                raise EvaluationError(
+                    f"the pipeline returned {extraction.document.origin} where {suite}:{units[index].key} was "
+                    "expected; extract_many must keep the documents' order."
+                )
             extractions.append(extraction)
         if on_progress is not None:
             on_progress(index + 1, len(units))
