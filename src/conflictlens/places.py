@@ -293,6 +293,33 @@ NAME_PARTICLES = frozenset(
         "e",  # Persian ezafe: "Kut e Abdollah", "Mazar e Sharif"
     }
 )
+# Words after a capitalised name that make it a place: "Alexandria woman", "Quetta police".
+PEOPLE_AFTER_PLACE = frozenset(
+    {
+        "woman",
+        "man",
+        "women",
+        "men",
+        "resident",
+        "residents",
+        "native",
+        "natives",
+        "boy",
+        "girl",
+        "teen",
+        "teenager",
+        "family",
+        "families",
+        "police",
+        "officials",
+        "mayor",
+        "villagers",
+        "townspeople",
+        "farmers",
+        "locals",
+    }
+)
+DATELINE_DASHES = frozenset({"--", "—", "–", "-", ":"})
 # Lower-case articles that may begin a place name ("al Bab"); not "as", "at", "an", which are English words.
 LEADING_ARTICLES = frozenset({"al", "el", "ad", "ar", "ash", "az", "al-", "el-"})
 # Single words that are places somewhere but mostly mean something else in running text.
@@ -824,7 +851,13 @@ def _accept_cued(
         return any(c.kind == KIND_ALIAS for c in candidates)
     salient = any(_is_salient(c.place) for c in candidates if c.kind in (KIND_ALIAS, KIND_NAME))
     named_unit = last > first and tk.lower[last] in HINT_WORDS  # "Butler County", "Sokoto State"
-    cue = named_unit or bool(mention.hint) or mention.mention_end > mention.end or _cue_before(tk, first, ends)
+    cue = (
+        named_unit
+        or bool(mention.hint)
+        or mention.mention_end > mention.end
+        or _cue_before(tk, first, ends)
+        or _cue_after(tk, first, last)
+    )
     if salient and (cue or tk.label[first] == "ORG"):
         return True
     if not cue:
@@ -875,6 +908,15 @@ def _inside_following(tk: _Tokens, last: int, candidates: Sequence[Candidate], s
         )
         for c in candidates
     )
+
+
+def _cue_after(tk: _Tokens, first: int, last: int) -> bool:
+    """ "X woman", "X residents", "X police"; or a dateline: "COLUMBUS -- The ..." at the start of a line."""
+    following = tk.lower[last + 1] if last + 1 < len(tk) else ""
+    if following in PEOPLE_AFTER_PLACE:
+        return True
+    line_start = first == 0 or "\n" in tk.space[first - 1] or tk.words[first - 1] in (".", "!", "?")
+    return line_start and tk.words[last].isupper() and following in DATELINE_DASHES
 
 
 def _cue_before(tk: _Tokens, first: int, places_before: set[int]) -> bool:
@@ -929,6 +971,8 @@ def _embeds(candidate: Candidate, context: _Context) -> bool:
     place = candidate.place
     if _is_salient(place):
         return True
+    if place.feature_class == "A":  # "Laurel County Sheriff's Office": a district named with its unit word
+        return context.country_share(place.country_iso2) >= MIN_LOCAL_COUNTRY_SHARE
     if place.feature_class != "P":
         return False
     return place.population >= EMBEDDED_MIN_POPULATION or (
