@@ -52,8 +52,9 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -234,7 +235,7 @@ PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
 def find_dates(doc: Doc, doc_id: str, published: dt.date | None) -> list[DateMention]:
     """Every date expression in ``doc`` in text order, resolved against ``published`` (see module doc)."""
     text = doc.text
-    found = _matches(text)
+    found = _matches(text, _anchor_windows(doc, text, DATE_ANCHORS))
     reference, reference_why = _reference(found, published)
     mentions = [_resolve(text, doc_id, f, reference, reference_why, published) for f in found]
     return [m for m in mentions if m is not None]
@@ -246,12 +247,14 @@ def find_durations(doc: Doc, doc_id: str) -> list[Duration]:
     Months and years are not event durations ("for the past 76 years" is history, found by
     :func:`find_dates`), so they are left out.
     """
+    text = doc.text
+    windows = _anchor_windows(doc, text, DURATION_ANCHORS)
     out: list[Duration] = []
-    for m in _UNIT_LONG.finditer(doc.text):
+    for m in _in_windows(_UNIT_LONG, text, windows):
         unit = m.group("unit").lower()
         span = Span(m.start(), m.end(), m.group(0))
         out.append(Duration(span, UNIT_HOURS[unit], f"duration: '{span.text}' = {UNIT_HOURS[unit]:g} hours", doc_id))
-    for m in _DURATION.finditer(doc.text):
+    for m in _in_windows(_DURATION, text, windows):
         amount = _amount(m.group("n"))
         if amount is None:
             continue
@@ -260,7 +263,7 @@ def find_durations(doc: Doc, doc_id: str) -> list[Duration]:
         unit = m.group("unit").lower().rstrip("s")
         hours = amount * UNIT_HOURS[unit]
         start = m.start("n")
-        span = Span(start, m.end(), doc.text[start : m.end()])
+        span = Span(start, m.end(), text[start : m.end()])
         out.append(Duration(span, hours, f"duration: '{span.text}' = {hours:g} hours", doc_id))
     out.sort(key=lambda d: d.span.start)
     return out
@@ -282,10 +285,55 @@ _DURATION = _rx(
 # ---------------------------------------------------------------------------------------------------------
 
 
-def _matches(text: str) -> list[_Found]:
+# Words near which a date expression must stand (besides tokens starting with a digit). The patterns run
+# only in windows around them: twenty regexes over a whole report cost tens of milliseconds.
+DATE_ANCHORS = (
+    frozenset(MONTHS)
+    | frozenset(WEEKDAYS)
+    | {"yesterday", "today", "tonight", "night", "morning", "afternoon", "evening", "week", "weekend", "month"}
+    | {"year", "ago", "anniversary", "decades", "years"}
+)
+DURATION_ANCHORS = frozenset({"minute", "minutes", "hour", "hours", "day", "days", "week", "weeks"})
+# Characters around an anchor that a pattern may cover ("between 30 April and 2 May 2020" is 31 long).
+ANCHOR_MARGIN = 48
+
+
+@functools.lru_cache(maxsize=4)
+def _anchor_ids(anchors: frozenset[str]) -> frozenset[int]:
+    """spaCy's string ids of the anchor words (and of "aug." for "aug"), so no Token object is needed."""
+    from spacy.strings import get_string_id
+
+    return frozenset(get_string_id(w) for word in anchors for w in (word, word + "."))
+
+
+def _anchor_windows(doc: Doc, text: str, anchors: frozenset[str]) -> list[tuple[int, int]]:
+    """Merged character windows around the anchor words of ``doc``, cut at word ends."""
+    from spacy.attrs import IDX, LENGTH, LOWER
+
+    ids = _anchor_ids(anchors)
+    windows: list[tuple[int, int]] = []
+    for lower, idx, length in doc.to_array([LOWER, IDX, LENGTH]).tolist():
+        if not (lower in ids or text[idx].isdigit()):
+            continue
+        start, end = max(0, idx - ANCHOR_MARGIN), min(len(text), idx + length + ANCHOR_MARGIN)
+        while end < len(text) and not text[end].isspace():
+            end += 1  # a lookahead must see the whole word at the window's end
+        if windows and start <= windows[-1][1]:
+            windows[-1] = (windows[-1][0], max(end, windows[-1][1]))
+        else:
+            windows.append((start, end))
+    return windows
+
+
+def _in_windows(pattern: re.Pattern[str], text: str, windows: list[tuple[int, int]]) -> Iterator[re.Match[str]]:
+    for start, end in windows:
+        yield from pattern.finditer(text, start, end)
+
+
+def _matches(text: str, windows: list[tuple[int, int]]) -> list[_Found]:
     candidates: list[_Found] = []
     for priority, (kind, pattern) in enumerate(PATTERNS):
-        for m in pattern.finditer(text):
+        for m in _in_windows(pattern, text, windows):
             groups = {k: v for k, v in m.groupdict().items() if v is not None}
             end = m.end()
             if kind == "d-mon" and len(groups.get("y", "")) == 2 and not groups["mon"].isupper():

@@ -30,6 +30,7 @@ twice; the rule is documented there.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from collections.abc import Iterable, Sequence
@@ -105,14 +106,12 @@ QUALIFIER_PHRASES: tuple[tuple[tuple[str, ...], Qualifier], ...] = tuple(
             (("some",), Qualifier.ABOUT),
             (("an", "estimated"), Qualifier.ABOUT),
             (("estimated",), Qualifier.ABOUT),
-            (("nearly", "a"), Qualifier.AT_MOST),
-            (("about", "a"), Qualifier.ABOUT),
-            (("over", "a"), Qualifier.AT_LEAST),
-            (("more", "than", "a"), Qualifier.AT_LEAST),
         ],
         key=lambda item: -len(item[0]),
     )
 )
+
+MAX_QUALIFIER_WORDS = max(len(phrase) for phrase, _ in QUALIFIER_PHRASES)
 
 # ---------------------------------------------------------------------------------------------------------
 # What happened to the people counted
@@ -304,11 +303,12 @@ def number_value(text: str) -> int | None:
 
 def find_figures(doc: Doc, doc_id: str) -> list[Figure]:
     """Every figure (people killed, injured, detained, abducted) mentioned in ``doc``, in text order."""
-    counts = _find_counts(doc)
+    text = doc.text  # Doc.text joins every token: read it once
+    counts = _find_counts(doc, text)
     figures: list[Figure] = []
     counted_nouns: set[int] = set()
     for count in counts:
-        figures.extend(_figures_from_count(doc, doc_id, count, counted_nouns))
+        figures.extend(_figures_from_count(doc, text, doc_id, count, counted_nouns))
     figures.sort(key=lambda f: (f.evidence.spans[0].start, f.category.value))
     return figures
 
@@ -363,17 +363,39 @@ def _words_value(words: Sequence[str]) -> int:
     return total + current
 
 
-def _find_counts(doc: Doc) -> list[_Count]:
+# Words a count can start with (besides digits and person names); every other token is skipped at once.
+COUNT_STARTERS = (
+    NUMBER_WORDS.keys()
+    | VAGUE_PLURALS.keys()
+    | {"a", "an", "half", "no", "none", "nobody", "not", "both", "another", "dozen", "him", "her", "he", "she"}
+    | {"the", "his", "its", "their", "our", "my", "your", "this", "that"}
+)
+
+
+@functools.lru_cache(maxsize=1)
+def _starter_ids() -> frozenset[int]:
+    from spacy.strings import get_string_id
+
+    return frozenset(get_string_id(word) for word in COUNT_STARTERS)
+
+
+def _find_counts(doc: Doc, text: str) -> list[_Count]:
+    from spacy.attrs import DEP, IDX, LOWER
+    from spacy.strings import get_string_id
+
+    starters = _starter_ids()
+    poss = get_string_id("poss")  # "Murmu's son": a possessive name before a person noun
+    person_starts = {ent.start for ent in doc.ents if ent.label_ == "PERSON"}
+    # Reading attribute columns is far cheaper than making a Token object for every word.
     counts: list[_Count] = []
-    i = 0
-    n = len(doc)
-    while i < n:
-        found = _count_at(doc, i)
-        if found is None:
-            i += 1
+    next_free = 0
+    for i, (lower, idx, dep) in enumerate(doc.to_array([LOWER, IDX, DEP]).tolist()):
+        if i < next_free or not (lower in starters or text[idx].isdigit() or i in person_starts or dep == poss):
             continue
-        counts.append(found)
-        i = found.last + 1
+        found = _count_at(doc, i)
+        if found is not None:
+            counts.append(found)
+            next_free = found.last + 1
     return counts
 
 
@@ -535,15 +557,10 @@ def _with_range_and_qualifier(doc: Doc, start: int, last: int, value: int, vague
 
 
 def _qualifier_before(doc: Doc, start: int) -> tuple[int, Qualifier] | None:
+    before = tuple(doc[k].lower_ for k in range(max(0, start - MAX_QUALIFIER_WORDS), start))
     for phrase, qualifier in QUALIFIER_PHRASES:
-        size = len(phrase)
-        if start - size < 0:
-            continue
-        words = tuple(t.lower_ for t in doc[start - size : start])
-        if phrase[-1] == "a" and doc[start].lower_ == "a":
-            continue
-        if words == phrase or (words[-1:] == ("a",) and words[:-1] == phrase[:-1] and phrase[-1] == "a"):
-            return size, qualifier
+        if len(before) >= len(phrase) and before[len(before) - len(phrase) :] == phrase:
+            return len(phrase), qualifier
     return None
 
 
@@ -624,7 +641,7 @@ def _negation_at(doc: Doc, i: int) -> _Count | None:
 # ---------------------------------------------------------------------------------------------------------
 
 
-def _figures_from_count(doc: Doc, doc_id: str, count: _Count, counted: set[int]) -> list[Figure]:
+def _figures_from_count(doc: Doc, text: str, doc_id: str, count: _Count, counted: set[int]) -> list[Figure]:
     anchor = doc[count.anchor]
     noun = _counted_noun(anchor, count)
     if noun is None:
@@ -653,7 +670,7 @@ def _figures_from_count(doc: Doc, doc_id: str, count: _Count, counted: set[int])
     side = _side_of(doc, noun, count)
     words, end = _victim_words(doc, count, noun)
     start_char = doc[count.first].idx
-    mention = Span(start_char, end, doc.text[start_char:end])
+    mention = Span(start_char, end, text[start_char:end])
     out = []
     for outcome in outcomes:
         spans = [mention]
@@ -1054,9 +1071,9 @@ def _has_to_death(verb: Token) -> bool:
 def _outcome_nearby(noun: Token, count: _Count, after: Token | None = None) -> _Outcome | None:
     """When the parse gives no link: a casualty word right after the count, or a casualty verb before it."""
     doc = noun.doc
-    sent = noun.sent
+    sent_start, sent_end = _sentence_bounds(doc, count.first)
     end = max(noun.i, count.last, after.i if after is not None else 0)
-    for k in range(end + 1, min(end + 1 + NEARBY_AFTER, sent.end)):
+    for k in range(end + 1, min(end + 1 + NEARBY_AFTER, sent_end)):
         tok = doc[k]
         if tok.is_punct and tok.text not in ("-",):
             break
@@ -1065,7 +1082,7 @@ def _outcome_nearby(noun: Token, count: _Count, after: Token | None = None) -> _
             return _Outcome(cat, tok, f"'{tok.text}' nearby")
         if _number_at(doc, k) is not None:
             break
-    for k in range(count.first - 1, max(count.first - 1 - NEARBY_BEFORE, sent.start - 1), -1):
+    for k in range(count.first - 1, max(count.first - 1 - NEARBY_BEFORE, sent_start - 1), -1):
         tok = doc[k]
         if (tok.is_punct and tok.text not in (":",)) or tok.pos_ in ("ADP", "SCONJ", "CCONJ"):
             break  # "shot dead by three cadres": the count is on the other side of "by"
@@ -1073,6 +1090,17 @@ def _outcome_nearby(noun: Token, count: _Count, after: Token | None = None) -> _
         if cat is not None:
             return _Outcome(cat, tok, f"'{tok.text}' nearby")
     return None
+
+
+def _sentence_bounds(doc: Doc, i: int) -> tuple[int, int]:
+    """Token range of the sentence holding token ``i`` (``Token.sent`` rescans the whole document)."""
+    start = i
+    while start > 0 and not doc[start].is_sent_start:
+        start -= 1
+    end = i + 1
+    while end < len(doc) and not doc[end].is_sent_start:
+        end += 1
+    return start, end
 
 
 def _nearby_category(tok: Token, after: bool) -> Category | None:
