@@ -182,6 +182,18 @@ def test_a_clashing_acronym_defined_in_the_text_wins_over_the_list(nlp: Language
     assert "Protesters (Bangladesh)" in {a.name for a in actors}  # supporters who marched
 
 
+@pytest.mark.parametrize(
+    ("text", "name", "known"),
+    [
+        ("The Baluch Liberation (BLA) attacked a camp near Kohlu.", "BLA: Baloch Liberation Army", True),
+        ("The Bodo Liberation Army (BLA) attacked a camp near Kokrajhar.", "BLA: Bodo Liberation Army", False),
+    ],
+)
+def test_defined_long_form_is_matched_word_by_word(nlp: Language, text: str, name: str, known: bool) -> None:
+    actor = run(nlp, text, None)[0]
+    assert (actor.name, actor.known) == (name, known)
+
+
 def test_acronym_after_its_long_form_in_parentheses(nlp: Language) -> None:
     text = "The TTP (Tehreek-i-Taliban Pakistan) claimed the bombing in Bannu."
     actors = run(nlp, text)
