@@ -68,18 +68,20 @@ EMBEDDING_LABELS = frozenset({"ORG", "FAC", "EVENT", "WORK_OF_ART", "PRODUCT", "
 NON_PLACE_LABELS = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"})
 
 # -- scoring weights. Calibrated together on the geoparsing and ACLED dev suites (benchmarks/geoparse_check.py):
-# the context weights must outweigh a tenfold population difference (Bela, India 74k vs Bela, Pakistan 29k),
-# and a match on a place's own name must outweigh a larger place that merely lists the name as alternate.
+# population, country and admin1 context weights by a small grid (population 0.5-1.5 per power of ten, country
+# 3-5, admin1 2-3; Acc@161 km and ACLED Acc@25 km both best near 1.0 / 4 / 2). The context must outweigh a
+# tenfold population difference (Bela, India 74k vs Bela, Pakistan 29k), and a place's own name a larger place
+# that merely lists the name as an alternate.
 KIND_WEIGHT = {KIND_ALIAS: 3.0, KIND_NAME: 2.0, KIND_SHORT: 1.5, KIND_ALTERNATE: 0.0}
 FEATURE_WEIGHT = {"PCLI": 3.0, "CONT": 3.0, "ADM1": 2.0, "PPLC": 3.0, "ADM2": 0.5}
 POPULATED_WEIGHT = 1.0  # any other P (populated place) feature
 OTHER_ADMIN_WEIGHT = 0.3  # ADM3, ADM4, ADMD ...
 OTHER_FEATURE_WEIGHT = -1.0  # streams, hotels, mountains: only when nothing else fits
-POPULATION_WEIGHT = 0.5  # per power of ten of population
+POPULATION_WEIGHT = 1.0  # per power of ten of population
 COUNTRY_CONTEXT_WEIGHT = 4.0  # times the country's share of the document's votes
-ADMIN1_CONTEXT_WEIGHT = 3.0  # the candidate lies in (or is) an admin1 the document names
+ADMIN1_CONTEXT_WEIGHT = 2.0  # the candidate lies in (or is) an admin1 the document names
 HINT_WEIGHT = 5.0  # "X district" and an ADM2 candidate, "X province" and an ADM1 ...
-CONTAINER_WEIGHT = 4.0  # "Arada (Tripoli)", "San Rafael, Bulacan": a reading inside the place named next
+CONTAINER_WEIGHT = 6.0  # "Tripoli, Lebanon", "San Rafael, Bulacan": what the text says outweighs population and context
 SEAT_PENALTY = 2.0  # an admin unit named after its seat loses to the town when the text says neither
 NO_POINT_PENALTY = 5.0  # a candidate without coordinates (an admin2 with no town) only wins when alone
 MAX_CANDIDATES = 60  # per name; the rest are the long tail of "Springfield"s and never win
