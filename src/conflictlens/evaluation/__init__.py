@@ -208,5 +208,8 @@ def render_table(report: EvalReport, floors: dict[str, float] | None = None) -> 
             table.add_row(key, shown)
         else:
             floor = floors.get(key)
-            table.add_row(key, shown, "" if floor is None else f"{floor:g}")
+            bound = (
+                "" if floor is None else (f"≤ {floor:.1f}" if key.endswith(LOWER_IS_BETTER_SUFFIX) else f"{floor:.2f}")
+            )
+            table.add_row(key, shown, bound)
     return table
