@@ -709,3 +709,17 @@ def test_rewriting_floors_does_not_lower_them_unless_allowed() -> None:
     new = FloorSpec("acled", {"dev.jsonl": "h"}, None, 1, {"x": 0.7, "median_error_km": 12.0})
     assert merge(old, new, allow_lower=False).floors == {"x": 0.8, "median_error_km": 10.0}
     assert merge(old, new, allow_lower=True).floors == new.floors
+
+
+def test_render_table_lists_every_metric_with_its_floor(tmp_path: Path) -> None:
+    from rich.console import Console
+
+    from conflictlens.evaluation import render_table
+
+    write_jsonl(tmp_path, "dev.jsonl", [acled_row("A1", "On 3 May 2020, a protest.")])
+    report = evaluate("acled", tmp_path, pipeline=FakePipeline({}))
+    console = Console(record=True, width=120)
+    console.print(render_table(report, {"fatalities_exact": 0.8}))
+    text = console.export_text()
+    assert all(key in text for key in METRICS_2020)
+    assert "0.80" in text and "1 gold records" in text
