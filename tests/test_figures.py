@@ -269,6 +269,15 @@ def test_one_count_with_two_outcomes(figures_of: FigureFinder) -> None:
     assert [(f.low, f.category) for f in found] == [(3, Category.ABDUCTED), (3, Category.KILLED)]
 
 
+def test_either_or_outcomes_are_not_a_figure(figures_of: FigureFinder) -> None:
+    assert figures_of("Five militants were killed, injured or captured in the operation.") == []
+
+
+def test_victim_hung_on_a_place_by_the_parser(figures_of: FigureFinder) -> None:
+    fig = only(figures_of("On 5 June 2021, in Santa Cruz, Rio Verde, a suspected smuggler was shot dead."))
+    assert (fig.low, fig.category, fig.evidence.spans[0].text) == (1, Category.KILLED, "a suspected smuggler")
+
+
 def test_a_body_counts_one_killed(figures_of: FigureFinder) -> None:
     fig = only(figures_of("A body was found near the river on Monday."))
     assert (fig.low, fig.category) == (1, Category.KILLED)

@@ -252,7 +252,7 @@ AMBIGUOUS_TRIGGERS = frozenset(
     }
 )
 # The same for one person ("a trader", "a councilor", "a pastoralist", "a trafficker").
-SINGULAR_PERSON_SUFFIXES = ("man", "er", "or", "ist", "ian", "ee", "ite")
+SINGULAR_PERSON_SUFFIXES = ("man", "er", "or", "ist", "ian", "ee", "ite", "guard")
 PEOPLE_WORDS_FOR_DEDUP = frozenset(
     {"people", "persons", "person", "individuals", "others", "victims", "victim", "him", "her", "he", "she",
      "body", "bodies", "corpse", ""}
@@ -584,7 +584,27 @@ def _name_in_victim_slot(noun: Token) -> bool:
 
 def _restates_head(noun: Token) -> bool:
     """ "Ram Singh, a villager": an apposition that renames one person, not "two officers, a bystander"."""
-    return noun.dep_ == "appos" and noun.head.tag_ != "NNS"
+    head = noun.head
+    return (
+        noun.dep_ == "appos"
+        and head.tag_ != "NNS"
+        and (head.ent_type_ == "PERSON" or head.lower_ in PERSON_WORDS or head.pos_ == "PRON")
+        and not _is_place(head)
+    )
+
+
+def _is_place(tok: Token) -> bool:
+    """A place name, or any name in a place phrase ("in Varzea Grande, Mato Grosso": NER may call it a person)."""
+    if tok.ent_type_ in ("GPE", "LOC", "FAC"):
+        return True
+    if tok.pos_ != "PROPN":
+        return False
+    while tok.dep_ in ("conj", "appos") and tok.head != tok:
+        tok = tok.head
+    return tok.dep_ == "pobj" and tok.head.lower_ in LOCATIVE_PREPOSITIONS
+
+
+LOCATIVE_PREPOSITIONS = frozenset({"in", "at", "near", "outside", "inside", "around", "across", "from", "to"})
 
 
 def _is_person_noun(noun: Token) -> bool:
@@ -595,9 +615,14 @@ def _is_person_noun(noun: Token) -> bool:
     return low not in NON_PERSON_WORDS and noun.ent_type_ == "" and low.endswith(SINGULAR_PERSON_SUFFIXES)
 
 
+# Dependencies only a noun takes: "killed a civilian" with "civilian" mis-tagged as an adjective.
+_NOMINAL_DEPS = frozenset({"dobj", "nsubj", "nsubjpass", "pobj", "appos", "conj"})
+
+
 def _article_at(doc: Doc, i: int) -> _Count | None:
     noun = doc[i].head
-    if noun.i <= i or not (noun.tag_ in ("NN", "NNP") or noun.lower_ == "personnel"):
+    tagged_as_noun = noun.tag_ in ("NN", "NNP") or (noun.tag_ == "JJ" and noun.dep_ in _NOMINAL_DEPS)
+    if noun.i <= i or not (tagged_as_noun or noun.lower_ == "personnel"):
         return None
     if not (_is_person_noun(noun) or noun.lower_ in ("body", "corpse")):
         return None
@@ -662,6 +687,8 @@ def _figures_from_count(doc: Doc, text: str, doc_id: str, count: _Count, counted
         return []  # "executed an operation", "held a meeting", "seized 12 rifles"
     if trigger is not None and count.kind != "none" and _is_unrealised(trigger):
         return []  # "attempted to assassinate", "were not injured"
+    if trigger is not None and _is_either_or(trigger):
+        return []  # "3 militants were killed, injured or captured": which of them is not said
     if trigger is not None and _is_background(trigger):
         return []  # "arrested for the blast in which eight policemen were killed": another, earlier event
     if count.kind != "none" and trigger is not None:
@@ -732,7 +759,9 @@ def _may_count_people(noun: Token, count: _Count) -> bool:
     low = noun.lower_
     if low in NON_PERSON_WORDS or noun.lemma_.lower() in NON_PERSON_WORDS:
         return False
-    if noun.ent_type_ in ("DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "GPE", "LOC", "FAC"):
+    if noun.ent_type_ in ("DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "GPE", "LOC", "FAC") and not (
+        _looks_like_people(noun)
+    ):
         return count.kind == "number" and noun.i == count.anchor and noun.ent_type_ not in ("DATE", "TIME")
     if count.kind == "article":
         return _is_person_noun(noun) or low in ("body", "corpse")
@@ -745,8 +774,10 @@ def _may_count_people(noun: Token, count: _Count) -> bool:
 def _outcome_of(noun: Token, count: _Count) -> tuple[_Outcome | None, Token]:
     """What happened to the people counted, and the noun that told us (it may differ from ``noun``)."""
     found = _outcome_from_parse(noun, count)
-    if found is not None or count.kind in ("article", "definite", "name"):
+    if found is not None or count.kind == "name":
         return found, noun
+    if count.kind in ("article", "definite"):  # only a casualty verb right before: "shot dead a trader"
+        return _outcome_nearby(noun, count, noun, after_too=False), noun
     if noun.dep_ == "nsubj" and _has_object(noun.head):
         return None, noun  # the agent of "three cadres shot dead a constable": no fallback either
     # A count the parser left unattached ("14 Al shabaab militants were killed" with 14 as the root):
@@ -812,6 +843,10 @@ def _outcome_from_position(noun: Token, depth: int) -> _Outcome | None:
             return _Outcome(OUTCOME_WORDS[c.lower_], c, f"'{c.text}' shared")  # "2 rebel and 1 military fatality"
     h = noun
     while h.dep_ in ("conj", "appos") and h.head.pos_ in ("NOUN", "PROPN", "NUM", "PRON") and h.head != h:
+        if _is_place(h.head) and not _is_place(h) and h.dep_ == "appos":
+            # "On 5 May, in Varzea Grande, Mato Grosso, a man was killed": the parser hangs the victim on
+            # the place; the sentence's passive casualty verb with no subject of its own is what happened.
+            return _orphan_patient(h)
         h = h.head
     while h.dep_ == "pobj" and h.head.lower_ == "of" and h.head.head.lemma_.lower() in QUANTITY_NOUNS:
         h = h.head.head  # "a total of 12 people were killed"
@@ -831,6 +866,18 @@ def _outcome_from_position(noun: Token, depth: int) -> _Outcome | None:
     if cat is None:
         return None
     return _Outcome(cat[0], cat[1], f"'{cat[1].text}' ({dep})")
+
+
+def _orphan_patient(noun: Token) -> _Outcome | None:
+    root = noun
+    while root.head != root:
+        root = root.head
+    if root.pos_ not in ("VERB", "AUX") or any(c.dep_ in ("nsubj", "nsubjpass") for c in root.children):
+        return None
+    if not (root.tag_ == "VBN" or any(c.dep_ == "auxpass" for c in root.children)):
+        return None
+    cat = _verb_category(root, "patient")
+    return _Outcome(cat[0], cat[1], f"'{cat[1].text}' (its subject)") if cat is not None else None
 
 
 def _outcome_from_preposition(h: Token, prep: Token, depth: int) -> _Outcome | None:
@@ -902,7 +949,7 @@ def _verb_category(verb: Token, role: str, obj: Token | None = None) -> tuple[Ca
         return found
     # "were shot and killed", "abducted and later killed": a later verb that shares the subject
     for c in children:
-        own_args = ("nsubj", "nsubjpass", "dobj") if role == "patient" else ("nsubj", "nsubjpass")
+        own_args = ("nsubj", "nsubjpass") if role == "agent_subject" else ("nsubj", "nsubjpass", "dobj")
         if c.dep_ == "conj" and c.pos_ in ("VERB", "AUX") and not any(g.dep_ in own_args for g in c.children):
             # "X, believed to be members of Y, were killed": a passive conjunct makes the subject its patient
             passive = any(g.dep_ == "auxpass" for g in c.children)
@@ -1002,9 +1049,9 @@ UNREALISED_HEADS = frozenset(
 # reprisal. Such a toll belongs to an earlier event ("arrested for their involvement in the blast in which
 # eight policemen were killed", "accused of killing", "to protest the killing of 31 workers").
 BACKGROUND_HEADS = frozenset(
-    {"accuse", "accused", "involvement", "suspect", "suspected", "wanted", "mastermind", "charge", "convict",
-     "sentence", "trial", "protest", "condemn", "retaliation", "revenge", "avenge", "anniversary", "mourn",
-     "commemorate", "memory", "memorial"}
+    {"accuse", "accused", "involvement", "wanted", "mastermind", "charge", "convict", "sentence", "trial",
+     "protest", "demonstrate", "demonstration", "rally", "condemn", "retaliation", "revenge", "avenge",
+     "anniversary", "mourn", "funeral", "burial", "commemorate", "memory", "memorial"}
 )  # fmt: skip
 # How far up the parse a background word may stand above the casualty word.
 BACKGROUND_DEPTH = 8
@@ -1019,6 +1066,19 @@ def _is_background(trigger: Token) -> bool:
         if tok.lemma_.lower() in BACKGROUND_HEADS or tok.lower_ in BACKGROUND_HEADS:
             return True
     return False
+
+
+# How many words around a casualty verb are read for an alternative ("killed, injured or captured").
+EITHER_OR_WINDOW = 4
+
+
+def _is_either_or(trigger: Token) -> bool:
+    doc = trigger.doc
+    near = doc[max(0, trigger.i - EITHER_OR_WINDOW) : min(len(doc), trigger.i + EITHER_OR_WINDOW + 1)]
+    if not any(t.lower_ == "or" for t in near):
+        return False
+    categories = {VICTIM_OBJECT_VERBS.get(t.lemma_.lower()) for t in near if t.pos_ == "VERB"} - {None}
+    return len(categories) > 1
 
 
 def _chained_outcomes(trigger: Token, seen: set[Category]) -> list[_Outcome]:
@@ -1068,12 +1128,12 @@ def _has_to_death(verb: Token) -> bool:
     return False
 
 
-def _outcome_nearby(noun: Token, count: _Count, after: Token | None = None) -> _Outcome | None:
+def _outcome_nearby(noun: Token, count: _Count, after: Token | None = None, after_too: bool = True) -> _Outcome | None:
     """When the parse gives no link: a casualty word right after the count, or a casualty verb before it."""
     doc = noun.doc
     sent_start, sent_end = _sentence_bounds(doc, count.first)
     end = max(noun.i, count.last, after.i if after is not None else 0)
-    for k in range(end + 1, min(end + 1 + NEARBY_AFTER, sent_end)):
+    for k in range(end + 1, min(end + 1 + NEARBY_AFTER, sent_end) if after_too else end + 1):
         tok = doc[k]
         if tok.is_punct and tok.text not in ("-",):
             break
