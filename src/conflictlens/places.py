@@ -3,23 +3,29 @@
 Requires a spaCy ``Doc`` of ``document.text`` (tokens, entities); assigns ``Extraction.places``.
 
 1. **Mentions.** spaCy's GPE, LOC and FAC entities, less leading articles and trailing possessives ("the
-   Bela area" -> "Bela", the whole phrase kept as the mention). The small English model misses or mislabels
-   many toponyms ("Bela" ORG, "Aleppo" NORP, "Joao Pessoa" PERSON), so runs of capitalised words outside
-   those entities are taken too when the gazetteer knows them by name and the words around them read like
-   a place: "in X", "near X", "the city of X", "X town", "X district", "Y, X" after a place, "(X)" after a
-   place. A country or admin1 named by an ORG entity ("control over Balochistan") needs no such cue. The
-   place an organisation is named after is a toponym too ("Quetta Police", "The Washington Post") when it
-   is a country, admin1 or capital, a large town, or a town in the document's countries.
-   Demonyms and nationality words ("Pakistani", "Baloch") are not places; they count as context (and, with
-   ``include_demonyms``, are reported as country-level places, the convention of geoparsing corpora).
+   Bela area" -> "Bela", the whole phrase kept as the mention), widened over neighbouring capitalised words
+   when that makes a longer known name ("Santa Cruz" -> "Santa Cruz Xoxocotlan"). The small English model
+   misses or mislabels many toponyms ("Bela" ORG, "Aleppo" NORP, "Joao Pessoa" PERSON), so runs of
+   capitalised words outside those entities are taken too when the gazetteer knows them by name and
+   (a) the words around them read like a place: "in X", "near X", "the city of X", "residents of X",
+   "X town", "X district", "X residents", ", X" or "(X" right after a place, a dateline "X --", or a verb
+   like "shelled X" for a town of the document's countries; (b) they have a reading inside the place written
+   right after them ("X, Sindh", "X in Balochistan"); or (c) they repeat a name already taken as a place.
+   A country or admin1 named by an ORG entity ("control over Balochistan") needs no cue. The place an
+   organisation is named after is a toponym too ("Quetta Police", "The Washington Post") when it is a
+   country, admin1 or capital, a large town, or a town or district of the document's countries.
+   Demonyms and nationality words ("Pakistani", "Baloch", "pro-Russian") are not places; they count as
+   context (and, with ``include_demonyms``, are reported as country-level places, the convention of
+   geoparsing corpora).
 2. **Context.** Countries and admin1 units named in the document (and those implied by its demonyms and by
    names only one country has) vote; a candidate inside a voted country or admin1 gains. A name never
    votes for its own reading.
-3. **Resolution.** Each distinct name is resolved once per document (one sense per discourse) by a score
-   adding: how it matched (our alias table > the place's own name > a short form > an alternate name), its
-   feature (countries, admin1 units, capitals and towns over districts, streams or hotels), a population
-   prior, the context, and the words around it ("Bolan district" wants an admin2). The context is then
-   recomputed from the first round's choices and the names are resolved again.
+3. **Resolution.** Each distinct name (with its place-type word) is resolved once per document (one sense
+   per discourse) by a score adding: how it matched (our alias table > the place's own name > a short form
+   > an alternate name), its feature (countries, admin1 units, capitals and towns over districts, streams
+   or hotels), a population prior, the context, the words around it ("Bolan district" wants an admin2) and
+   the place written right after it ("Tripoli, Lebanon"). The context is then recomputed from the first
+   round's choices and the names are resolved again.
 
 Unresolvable mentions (no gazetteer entry) are dropped: a place without coordinates helps neither the
 event map nor the geoparsing score's resolution half, and most such entities are not places at all
@@ -28,7 +34,8 @@ event map nor the geoparsing score's resolution half, and most such entities are
 Each :class:`~conflictlens.records.Place` has evidence whose first span is the toponym itself
 (``document.text[start:end]`` is the name as written) and whose second span, when it differs, is the whole
 mention ("the Bela area", "Bolan district"); ``geo_precision`` follows ACLED (1 town, 2 near a town or
-part of a district, 3 admin1, region or country).
+part of a district, 3 admin1, region or country). :func:`event_location` picks the place of an event from
+the places of its sentence; :func:`country_context` names the document's main country.
 """
 
 from __future__ import annotations
