@@ -311,6 +311,15 @@ def test_sides(figures_of: FigureFinder, sentence: str, side: Side) -> None:
     assert only(figures_of(sentence)).side is side
 
 
+def test_civic_roles_and_trades_default_to_civilians(figures_of: FigureFinder) -> None:
+    found = figures_of("Maoists killed a party activist and a tailor. Two Maoist supporters were arrested.")
+    assert [(f.low, f.category, f.side) for f in found] == [
+        (1, Category.KILLED, Side.CIVILIANS),
+        (1, Category.KILLED, Side.CIVILIANS),
+        (2, Category.DETAINED, Side.ATTACKERS),
+    ]
+
+
 def test_modifier_decides_a_generic_noun(figures_of: FigureFinder) -> None:
     found = figures_of("Three rebel fighters and two army officers were killed.")
     assert [(f.low, f.side) for f in found] == [(3, Side.ATTACKERS), (2, Side.STATE_FORCES)]

@@ -6,17 +6,25 @@
 1. **Counts.** Digits ("68", "1,200"), number words ("seven", "twenty-two", "two hundred and fifty"), vague
    quantities ("a dozen", "dozens", "scores", "hundreds"), ranges ("10 to 15", "8-10", "between 10 and 15"),
    "both" / "another", an indefinite article where it counts one person ("a soldier was killed"), a singular
-   definite person ("the officer died") or a named person ("gunmen shot dead Ram Singh") in a victim's
-   position, and negations ("no one was hurt", "no casualties") which count zero. The words before a count
-   give its :class:`~conflictlens.records.Qualifier` ("at least", "nearly", "about").
+   definite person, pronoun or body ("the officer died", "shot him dead", "a body was found"), a named
+   person ("gunmen shot dead Ram Singh") in a victim's position, and negations ("no one was hurt", "no
+   casualties") which count zero. The words before a count give its
+   :class:`~conflictlens.records.Qualifier` ("at least", "nearly", "about"). Dates, ages, times, amounts
+   and compound adjectives ("9 May", "Ram Singh (45)", "20-hour") are not counts.
 2. **Category.** The dependency parse links the count to what happened to the people it counts: the
    count's noun is the passive subject or the object of a casualty verb ("68 soldiers were killed",
    "killing 68 soldiers"), the subject of an intransitive one ("two people died", "lost their lives"), is
    modified by a casualty participle ("20 fighters killed", "3 dead"), or sits in a toll phrase ("the death
-   toll rose to 12", "the deaths of 130"). When the parse gives nothing, a casualty word right after the
-   count (or a casualty verb right before it) decides, marked "nearby" in the reason. A count with no
-   casualty word ("800 fighters were involved", "22 vehicles", "12 hours", "2005") is not a figure.
-3. **Side.** The counted noun and its modifiers: state forces, civilians, attackers or unknown.
+   toll rose to 12", "the deaths of 130"). When the parse leaves a count unattached, the noun phrase right
+   after it is read instead, then a casualty word right after the count (or a casualty verb right before
+   it), marked "nearby" in the reason. A count with no casualty word ("800 fighters were involved", "22
+   vehicles", "12 hours", "2005") is not a figure, and neither are the killers ("three gunmen shot dead a
+   shopkeeper"), attempts and negations ("attempted to assassinate", "were not injured"), alternatives
+   ("killed, injured or captured") and the tolls of earlier events named as the reason for something else
+   ("arrested for the blast in which eight policemen were killed", "a protest over the death of a man").
+3. **Side.** The counted noun and its modifiers: state forces, civilians, attackers or unknown. A generic
+   noun ("members", "fighters", "personnel") takes its modifier's side ("BLA fighters", "army personnel");
+   civic roles and trades found only by their ending ("activist", "a tailor") are civilians.
 
 ``low`` is always the number as stated; ``high`` is the same number for exact, "about" and "at most"
 figures, the upper end of a range, and ``None`` for open-ended ("at least", "over", "dozens") figures.
@@ -26,6 +34,9 @@ figures, the upper end of a range, and ``None`` for open-ended ("at least", "ove
 
 :func:`total_by_category` adds a document's figures of one category without counting the same people
 twice; the rule is documented there.
+
+The word lists and windows were tuned together on the acled, satp and gtd dev suites, on patterns that
+recur across records (``benchmarks/figures_dates_check.py`` prints the scores and the mismatches).
 """
 
 from __future__ import annotations
@@ -174,7 +185,7 @@ STATE_WORDS = _words(
     servicemen sepoy sepoys ranger rangers crpf bsf itbp ssb cisf cobra drg stf sog gendarme gendarmes
     gendarmerie security forces force sergeant corporal lieutenant captain colonel major inspector
     sub-inspector superintendent commandant havildar naik subedar sho asi fc peacekeeper peacekeepers fardc
-    amisom spo spos militiaman"""
+    amisom spo spos militiaman homeguard homeguards"""
 )
 ATTACKER_WORDS = _words(
     """militant militants insurgent insurgents fighter fighters rebel rebels attacker attackers gunman
@@ -209,6 +220,8 @@ GENERIC_PERSON_WORDS = _words(
     individual individuals person persons people chief chiefs politician politicians worker workers"""
 )
 PERSON_WORDS = STATE_WORDS | ATTACKER_WORDS | CIVILIAN_WORDS | GENERIC_PERSON_WORDS
+# Generic words that are civilians unless a modifier says otherwise ("Maoist supporters" are attackers).
+CIVIC_ROLE_WORDS = _words("activist activists supporter supporters politician politicians official officials")
 # Nouns a count can quantify that are never people: such a count is never a figure.
 NON_PERSON_WORDS = _words(
     """hour hours day days week weeks month months year years minute minutes second seconds time times
@@ -1243,8 +1256,22 @@ def _side_of(doc: Doc, noun: Token, count: _Count) -> Side:
     mod_side = next((s for s in (_word_side(m) for m in mods) if s is not None), None)
     head_side = _word_side(head)
     if head in GENERIC_PERSON_WORDS or head_side is None:
-        return mod_side or head_side or Side.UNKNOWN
+        return mod_side or head_side or _default_side(head)
     return head_side
+
+
+def _default_side(head: str) -> Side:
+    """The side of a person word no list and no modifier places: civilian for political and civic roles
+    ("a Congress activist", "supporters") and for trades found by their ending ("a tailor", "a watchman")."""
+    if head in CIVIC_ROLE_WORDS:
+        return Side.CIVILIANS
+    if (
+        head not in GENERIC_PERSON_WORDS
+        and head not in NON_PERSON_WORDS
+        and (head.endswith(SINGULAR_PERSON_SUFFIXES) or head.endswith(PERSON_SUFFIXES))
+    ):
+        return Side.CIVILIANS
+    return Side.UNKNOWN
 
 
 def _victim_words(doc: Doc, count: _Count, noun: Token) -> tuple[str, int]:
