@@ -132,6 +132,11 @@ RESPONSIBILITY_RE = re.compile(
     r"assault|killing|operation|blast|ambush|raid)|\bannounce[sd]?\s+the\s+successful\s+completion",
     re.IGNORECASE,
 )
+# "No group has claimed responsibility", "nobody claimed", "yet to claim": no responsibility claim.
+NEGATED_CLAIM_RE = re.compile(
+    r"\b(?:no|not|nobody|none|never|neither|without)\b(?:\s+\w+){0,4}\s*$|\byet to\s*$|\bnot yet\s*$",
+    re.IGNORECASE,
+)
 QUOTE_OPEN = '"“”„«'
 HEDGE_RE = re.compile(r"\b(?:reportedly|allegedly|purportedly|unconfirmed reports?)\b", re.IGNORECASE)
 
@@ -440,7 +445,7 @@ def responsibility_claims(doc: Doc, actors: Sequence[Actor], doc_id: str) -> lis
     claims = []
     for sent in doc.sents:
         match = RESPONSIBILITY_RE.search(sent.text)
-        if match is None:
+        if match is None or NEGATED_CLAIM_RE.search(sent.text[max(0, match.start() - 40) : match.start()]):
             continue
         speakers = [
             a

@@ -414,27 +414,14 @@ def gazetteer_import(
     console.print(f"{count} places imported from {file}")
 
 
-@app.command("eval")
-def eval_command(
-    suite: Annotated[
-        str, typer.Argument(help="case2021, acled, acled2015, satp, muc4, wikievents, geoparsing or gtd.")
-    ],
-    data: Annotated[Path, typer.Option("--data", help="Folder of the suite's *.jsonl files.")],
-    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
-    limit: Annotated[int | None, typer.Option(help="Score only the first N records.")] = None,
-    errors: Annotated[Path | None, typer.Option(help="Write each mismatch as JSON Lines to this file.")] = None,
-) -> None:
-    """Score the pipeline against a gold suite."""
-    from .evaluation import evaluate, render_table, report_json
+def _register_eval() -> None:
+    """`conflictlens eval` lives with the harness (conflictlens.evaluation.cli); importing it is cheap."""
+    from .evaluation.cli import eval_command
 
-    try:
-        report = evaluate(suite, data, limit=limit, errors_path=errors)
-    except ConflictlensError as exc:
-        raise _fail(exc) from exc
-    if as_json:
-        typer.echo(report_json(report))
-    else:
-        console.print(render_table(report))
+    app.command("eval")(eval_command)
+
+
+_register_eval()
 
 
 def main() -> None:

@@ -594,8 +594,10 @@ def _type_by_actors(c: _Candidate) -> str:
     victims = {cl.figure.side for cl in c.claims if cl.figure is not None}
     target = _object_words(c)
     explicit_clash = CLASH_RE.search(c.trigger.text) is not None
-    if c.sub_event_type == "Armed clash" and not explicit_clash and (
-        (len(armed) <= 1 and (civilians or victims == {Side.CIVILIANS})) or CIVILIAN_OBJECT_RE.match(target)
+    if (
+        c.sub_event_type == "Armed clash"
+        and not explicit_clash
+        and ((len(armed) <= 1 and (civilians or victims == {Side.CIVILIANS})) or CIVILIAN_OBJECT_RE.match(target))
     ):
         c.reasons.append("one armed actor against civilians -> Attack")
         return "Attack"
@@ -629,7 +631,7 @@ def _assign_actors(
             r"\bby\s+(?:the\s+)?$", so.text[max(0, a.evidence.spans[0].start - 12) : a.evidence.spans[0].start]
         )
     ]
-    ranked = before or by_agent or armed
+    ranked = by_agent or before or armed  # "were arrested by police": the agent, not the subject
     chosen: Actor | None = ranked[0] if ranked else None
     if chosen is None or _is_only_the_target(chosen, c, before, by_agent):
         chosen = _unidentified_perpetrator(c, so)
