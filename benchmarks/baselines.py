@@ -116,9 +116,7 @@ def score(
     keys: Sequence[str],
 ) -> Result:
     metrics = SUITES[suite].score(list(zip(units, extractions, strict=True)), ErrorLog(None, suite))
-    return Result(
-        suite, baseline, sum(len(u.golds) for u in units), {k: metrics[k] for k in keys if k in metrics}
-    )
+    return Result(suite, baseline, sum(len(u.golds) for u in units), {k: metrics[k] for k in keys if k in metrics})
 
 
 def split_units(units: Sequence[Unit[Any]], seed: int) -> tuple[list[Unit[Any]], list[Unit[Any]]]:
@@ -160,9 +158,7 @@ def acled_type_baselines(units: Sequence[Unit[Any]], seed: int) -> list[Result]:
         extractions = []
         for unit, sub in zip(test, predicted, strict=True):
             doc = _document(unit)
-            extractions.append(
-                _extraction(doc, [_event(doc, event_type=EVENT_TYPE_OF[sub], sub_event_type=sub)])
-            )
+            extractions.append(_extraction(doc, [_event(doc, event_type=EVENT_TYPE_OF[sub], sub_event_type=sub)]))
         results.append(score("acled", name, test, extractions, keys))
     return results
 
@@ -305,9 +301,7 @@ def run(gold_root: Path, limit: int | None, seed: int) -> list[Result]:
     for suite in FATALITY_KEYS:
         results += fatality_baselines(suite, units(suite))
     geocoder = LargestPopulation()
-    results += location_baselines(
-        geocoder, {s: units(s) for s in ("acled", "acled2015", "satp", "geoparsing")}
-    )
+    results += location_baselines(geocoder, {s: units(s) for s in ("acled", "acled2015", "satp", "geoparsing")})
     return results
 
 
@@ -325,9 +319,7 @@ def print_table(results: Sequence[Result]) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--gold", type=Path, default=None, help="gold root (default: ../shared/gold)")
     parser.add_argument("--limit", type=int, default=None, help="seeded sample of N units per scored suite")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)

@@ -173,9 +173,7 @@ def test_disorder_type(event_type: str, sub_event_type: str, expected: str | Non
         (None, None, None, None),
     ],
 )
-def test_country_codes(
-    iso3: str | None, country: str | None, numeric: int | None, region: str | None
-) -> None:
+def test_country_codes(iso3: str | None, country: str | None, numeric: int | None, region: str | None) -> None:
     codes = country_codes(iso3, country)
     assert (codes.iso_numeric, codes.region) == (numeric, region)
 
@@ -303,9 +301,7 @@ def test_parquet_reads_back_with_typed_nullable_columns(tmp_path: Path) -> None:
     assert schema.field("notes").type == pa.string()
     rows = table.to_pylist()
     assert rows[0] == event_row(RICH, DOC)
-    assert (
-        rows[2]["event_date"] is None and rows[2]["latitude"] is None and rows[2]["killed_civilians"] is None
-    )
+    assert rows[2]["event_date"] is None and rows[2]["latitude"] is None and rows[2]["killed_civilians"] is None
 
 
 def test_parquet_to_binary_stream_and_in_row_groups(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

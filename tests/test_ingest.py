@@ -417,8 +417,7 @@ def test_malformed_html_still_gives_its_text(page: str) -> None:
 @pytest.mark.parametrize(
     "page",
     [
-        "<html><head><script>var a = 1;</script></head>"
-        "<body><script>track()</script><style>p{}</style></body></html>",
+        "<html><head><script>var a = 1;</script></head><body><script>track()</script><style>p{}</style></body></html>",
         "<html></html>",
         "<html><head><title>Only a title</title></head><body></body></html>",
     ],
@@ -687,9 +686,7 @@ def test_jsonl_line_over_the_limit_is_skipped_and_the_next_read(
 
 
 def test_jsonl_with_bom_and_crlf(tmp_path: Path) -> None:
-    path = write(
-        tmp_path / "f.jsonl", codecs.BOM_UTF8 + jsonl({"text": STORY}).replace("\n", "\r\n").encode()
-    )
+    path = write(tmp_path / "f.jsonl", codecs.BOM_UTF8 + jsonl({"text": STORY}).replace("\n", "\r\n").encode())
     [doc] = list(read_documents([path]))
     assert isinstance(doc, Document) and doc.text == STORY
 
@@ -740,10 +737,7 @@ def test_stdin_named_twice_is_read_once(tmp_path: Path) -> None:
 
 
 def test_importing_ingest_does_not_load_trafilatura() -> None:
-    code = (
-        "import sys, conflictlens.ingest; "
-        "print('trafilatura' in sys.modules, 'charset_normalizer' in sys.modules)"
-    )
+    code = "import sys, conflictlens.ingest; print('trafilatura' in sys.modules, 'charset_normalizer' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["False", "False"]
 

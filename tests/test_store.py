@@ -133,9 +133,7 @@ def test_unserialisable_event_stores_nothing_of_the_document(store: Store) -> No
     _assert_empty(store)
 
 
-def test_failure_after_first_rows_rolls_back_everything(
-    store: Store, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_failure_after_first_rows_rolls_back_everything(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
     doc = make_document()
     inserted: list[object] = []
     real_insert = SQLiteStore._insert_claim
@@ -156,9 +154,7 @@ def test_failure_after_first_rows_rolls_back_everything(
     assert store.save(make_extraction(doc)), "the store stays usable and the document is not marked as seen"
 
 
-def test_database_error_becomes_store_error_and_rolls_back(
-    store: Store, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_database_error_becomes_store_error_and_rolls_back(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
     doc = make_document()
     real_insert = SQLiteStore._insert_event
 
@@ -322,9 +318,7 @@ def filled(store: Store) -> Store:
         ({"country": "PAK", "event_type": "Battles"}, {"quetta_clash"}),
     ],
 )
-def test_each_filter_keeps_only_matching_events(
-    filled: Store, filters: dict[str, Any], expected: set[str]
-) -> None:
+def test_each_filter_keeps_only_matching_events(filled: Store, filters: dict[str, Any], expected: set[str]) -> None:
     names = {event.id: name for name, event in FILTER_EVENTS.items()}
     found = {names[e.id] for e in filled.events(**filters)}
     assert found == expected
@@ -371,9 +365,7 @@ def test_date_and_country_filters_use_indexes(tmp_path: Path) -> None:
     try:
         for where in (EventFilter(since=dt.date(2024, 1, 1)), EventFilter(country="Pakistan")):
             condition, params = where.where()
-            plan = conn.execute(
-                f"EXPLAIN QUERY PLAN SELECT id FROM events WHERE {condition}", params
-            ).fetchall()
+            plan = conn.execute(f"EXPLAIN QUERY PLAN SELECT id FROM events WHERE {condition}", params).fetchall()
             assert any("USING INDEX" in str(step[-1]) for step in plan), plan
     finally:
         conn.close()
@@ -381,8 +373,7 @@ def test_date_and_country_filters_use_indexes(tmp_path: Path) -> None:
 
 def test_documents_are_listed_in_ingestion_order(store: Store) -> None:
     docs = [
-        make_document(f"Report {i}.", ingested_at=dt.datetime(2024, 3, 4, 12, 30 - i, tzinfo=dt.UTC))
-        for i in range(3)
+        make_document(f"Report {i}.", ingested_at=dt.datetime(2024, 3, 4, 12, 30 - i, tzinfo=dt.UTC)) for i in range(3)
     ]
     for doc in docs:
         store.save(make_extraction(doc))
@@ -432,9 +423,7 @@ def _add_flag_column(conn: sqlite3.Connection) -> None:
     conn.execute("ALTER TABLE events ADD COLUMN reviewed INTEGER NOT NULL DEFAULT 0")
 
 
-def test_older_schema_is_migrated_in_order_keeping_data(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_older_schema_is_migrated_in_order_keeping_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "events.db"
     doc = make_document()
     with open_store(path) as s:
@@ -453,9 +442,7 @@ def test_older_schema_is_migrated_in_order_keeping_data(
     assert "reviewed" in columns
 
 
-def test_failed_migration_leaves_the_file_at_its_version(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_failed_migration_leaves_the_file_at_its_version(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "events.db"
     open_store(path).close()
 
@@ -463,9 +450,7 @@ def test_failed_migration_leaves_the_file_at_its_version(
         _add_flag_column(conn)
         conn.execute("ALTER TABLE no_such_table ADD COLUMN x INTEGER")
 
-    monkeypatch.setattr(
-        store_module, "MIGRATIONS", (*store_module.MIGRATIONS, Migration(2, "broken", half_done))
-    )
+    monkeypatch.setattr(store_module, "MIGRATIONS", (*store_module.MIGRATIONS, Migration(2, "broken", half_done)))
     with pytest.raises(StoreError, match="schema version 2"):
         open_store(path)
     assert _user_version(path) == 1

@@ -270,9 +270,7 @@ def _unix_time(moment: dt.datetime | None) -> int | None:
 
 def _targets_civilians(event: Event) -> bool:
     target_inters = [a.inter for a in (event.actor2, *event.assoc_actor_2) if a is not None]
-    return (
-        event.event_type == taxonomy.VIOLENCE_AGAINST_CIVILIANS or taxonomy.INTER_CIVILIANS in target_inters
-    )
+    return event.event_type == taxonomy.VIOLENCE_AGAINST_CIVILIANS or taxonomy.INTER_CIVILIANS in target_inters
 
 
 def event_row(event: Event, document: Document | None = None) -> dict[str, object]:
@@ -373,9 +371,7 @@ def _text_sink(dest: Destination) -> Iterator[TextIO]:
             with open(dest, "w", encoding="utf-8", newline="") as handle:
                 yield handle
         except OSError as exc:
-            raise ExportError(
-                f"cannot write {dest}: {exc.strerror}; check the folder exists and is writable"
-            ) from exc
+            raise ExportError(f"cannot write {dest}: {exc.strerror}; check the folder exists and is writable") from exc
     elif _is_binary(dest):
         wrapper = io.TextIOWrapper(cast(IO[bytes], dest), encoding="utf-8", newline="", write_through=True)
         try:
@@ -533,9 +529,7 @@ def _write_parquet(events: Iterable[Event], dest: Destination, documents: Docume
     import pyarrow.parquet as pq
 
     if not isinstance(dest, str | Path) and not _is_binary(dest):
-        raise ExportError(
-            "Parquet is a binary format: give a file path or a stream opened in binary mode ('wb')"
-        )
+        raise ExportError("Parquet is a binary format: give a file path or a stream opened in binary mode ('wb')")
     schema = parquet_schema()
     written = 0
     try:

@@ -431,9 +431,7 @@ def _decode(data: bytes, origin: str) -> tuple[str, str]:
             try:
                 return data.decode(codec), codec.removesuffix("-sig")
             except UnicodeDecodeError as err:
-                raise IngestError(
-                    origin, f"starts with a {codec} byte-order mark but is not {codec}: {err}"
-                ) from err
+                raise IngestError(origin, f"starts with a {codec} byte-order mark but is not {codec}: {err}") from err
     if b"\x00" in data:
         return _decode_with_nul_bytes(data, origin)
     try:
@@ -458,9 +456,7 @@ def _decode_with_nul_bytes(data: bytes, origin: str) -> tuple[str, str]:
                 return data.decode(codec), codec
             except UnicodeDecodeError:
                 break
-    raise IngestError(
-        origin, "binary file, not text: it contains NUL bytes; convert it to plain text (UTF-8) first"
-    )
+    raise IngestError(origin, "binary file, not text: it contains NUL bytes; convert it to plain text (UTF-8) first")
 
 
 def _declared_charset(data: bytes) -> str | None:
@@ -706,9 +702,7 @@ def _date_or_error(value: DateLike | None, origin: str) -> dt.date | None:
         return None
     found = parse_date(value)
     if found is None:
-        raise IngestError(
-            origin, f"published={value!r} is not a date; give it as YYYY-MM-DD (ISO 8601) or RFC 2822"
-        )
+        raise IngestError(origin, f"published={value!r} is not a date; give it as YYYY-MM-DD (ISO 8601) or RFC 2822")
     return found
 
 
@@ -885,9 +879,7 @@ def _document_from_json_line(line: bytes, origin: str, options: _Options) -> Ite
     try:
         record = json.loads(_decode_json_line(line, origin))
     except json.JSONDecodeError as err:
-        yield Problem(
-            origin, f"not valid JSON ({err.msg} at column {err.colno}); fix or remove the line", fatal=True
-        )
+        yield Problem(origin, f"not valid JSON ({err.msg} at column {err.colno}); fix or remove the line", fatal=True)
         return
     except IngestError as err:
         yield Problem(err.origin, err.reason, fatal=True)

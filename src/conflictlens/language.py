@@ -87,8 +87,7 @@ _FUNCTION_WORDS: dict[str, frozenset[str]] = {
         "saat bahwa mereka kata tersebut atau"
     ),
     "sw": _word_set(
-        "na ya wa kwa katika za ni kuwa hiyo hii huo cha kama lakini baada pia wakati zaidi amesema "
-        "alisema watu"
+        "na ya wa kwa katika za ni kuwa hiyo hii huo cha kama lakini baada pia wakati zaidi amesema alisema watu"
     ),
 }
 SUPPORTED_LATIN_LANGUAGES = tuple(_FUNCTION_WORDS)

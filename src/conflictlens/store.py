@@ -277,9 +277,7 @@ def _bbox_clause(p: str, *, crosses_antimeridian: bool) -> str:
 # Rows
 # --------------------------------------------------------------------------------------------------------
 
-_DOCUMENT_COLUMNS = (
-    "id, origin, title, url, source, syndicator, published, language, ingested_at, external_id, text"
-)
+_DOCUMENT_COLUMNS = "id, origin, title, url, source, syndicator, published, language, ingested_at, external_id, text"
 _EVENT_COLUMNS = (
     "id, doc_id, event_date, event_type, sub_event_type, actor1, actor2, assoc_actors, inter1, inter2, "
     "country, iso3, admin1, admin2, location, latitude, longitude, geo_precision, fatalities, notes, record"
@@ -397,9 +395,7 @@ def _rows_of(extraction: Extraction) -> _Rows:
             event_data = to_dict(event)  # its claims' dicts are reused for the claims rows
             events.append(_event_row(event, event_data))
             for n, (claim, claim_data) in enumerate(zip(event.claims, event_data["claims"], strict=True)):
-                claims.append(
-                    _claim_row(claim, claim_data, f"{event.id}-c{n}", event.id, doc.id, len(claims))
-                )
+                claims.append(_claim_row(claim, claim_data, f"{event.id}-c{n}", event.id, doc.id, len(claims)))
         for n, claim in enumerate(extraction.claims):
             claims.append(_claim_row(claim, to_dict(claim), f"{doc.id[:16]}-d{n}", None, doc.id, len(claims)))
         return _Rows(_document_row(extraction), events, claims)
@@ -639,9 +635,7 @@ class SQLiteStore(Store):
                 self._db.execute("PRAGMA journal_mode = WAL")
                 self._db.execute("PRAGMA synchronous = NORMAL")  # durable across crashes in WAL mode
             except sqlite3.Error as exc:
-                raise StoreError(
-                    f"cannot write to the store {self.path} ({exc}); check it is writable"
-                ) from exc
+                raise StoreError(f"cannot write to the store {self.path} ({exc}); check it is writable") from exc
         for migration in MIGRATIONS[found:]:
             self._apply(migration)
 
@@ -689,9 +683,7 @@ class SQLiteStore(Store):
                 f"({migration.summary}) failed: {exc}. The file is unchanged at the version before; check it "
                 "is writable and not opened by an older conflictlens"
             ) from exc
-        log.info(
-            "store %s migrated to schema version %d: %s", self.path, migration.version, migration.summary
-        )
+        log.info("store %s migrated to schema version %d: %s", self.path, migration.version, migration.summary)
 
     def meta(self) -> dict[str, str]:
         """The ``meta`` table: schema_version, written_by."""
@@ -734,9 +726,7 @@ class SQLiteStore(Store):
 
     @staticmethod
     def _insert_document(conn: sqlite3.Connection, row: tuple[object, ...]) -> None:
-        conn.execute(
-            f"INSERT INTO documents ({_DOCUMENT_COLUMNS}, n_events, problem) VALUES ({_marks(len(row))})", row
-        )
+        conn.execute(f"INSERT INTO documents ({_DOCUMENT_COLUMNS}, n_events, problem) VALUES ({_marks(len(row))})", row)
 
     @staticmethod
     def _insert_event(conn: sqlite3.Connection, row: tuple[object, ...]) -> None:
@@ -854,9 +844,7 @@ def open_store(target: str | Path) -> Store:
         return SQLiteStore(path or MEMORY)
     if "://" in text:
         scheme = text.split("://", 1)[0]
-        raise StoreError(
-            f"unknown store URL scheme {scheme!r} in {text!r}: use a file path or sqlite:///path"
-        )
+        raise StoreError(f"unknown store URL scheme {scheme!r} in {text!r}: use a file path or sqlite:///path")
     return SQLiteStore(text)
 
 

@@ -57,8 +57,9 @@ INTER_NAMES: dict[int, str] = {
     INTER_EXTERNAL: "External/Other forces",
 }
 
-ARMED_INTERS = frozenset({INTER_STATE_FORCES, INTER_REBELS, INTER_POLITICAL_MILITIA, INTER_IDENTITY_MILITIA,
-                          INTER_EXTERNAL})
+ARMED_INTERS = frozenset(
+    {INTER_STATE_FORCES, INTER_REBELS, INTER_POLITICAL_MILITIA, INTER_IDENTITY_MILITIA, INTER_EXTERNAL}
+)
 
 # ACLED's pre-2019 event types (the acled2015 suite), from the modern event type.
 OLD_EVENT_TYPE: dict[str, str] = {
