@@ -80,7 +80,6 @@ VAGUE_PLURALS = {"dozens": 24, "scores": 40, "tens": 20, "hundreds": 200, "thous
 
 _DIGITS = re.compile(r"^\d{1,3}(?:,\d{3})+$|^\d+$")
 _DIGIT_RANGE = re.compile(r"^(\d+)[-–](\d+)$")
-_YEAR_LIKE = range(1900, 2100)
 # A digit count above this is a year, an amount or an id, not people in one report (larger tolls are
 # always written with a comma or a word: "1,200", "two thousand").
 MAX_PLAIN_DIGITS = 1899
