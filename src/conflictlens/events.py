@@ -134,6 +134,7 @@ class StageOutputs:
     dates: tuple[DateFact, ...]
     durations: tuple[DurationFact, ...]
     published_time: EventTime | None = None
+    main_country: str | None = None
 
 
 @dataclass
@@ -151,6 +152,7 @@ class _Candidate:
     more_triggers: list[Span] = field(default_factory=list)  # triggers of merged mentions
     clause_text: str = ""
     clause_start: int = 0
+    main_country: str | None = None  # the document's main country (places.country_context)
 
 
 def build_events(so: StageOutputs) -> tuple[list[Event], list[Claim]]:
@@ -184,6 +186,7 @@ class _Index:
 
     def __init__(self, so: StageOutputs) -> None:
         self.starts = [s.start for s in so.sentences]
+        self.main_country = so.main_country
         self.places = self._group(so.places, lambda p: p.evidence.spans[0].start)
         self.actors = self._group(so.actors, lambda a: a.evidence.spans[0].start)
         self.claims = self._group(so.figure_claims, lambda c: c.evidence.spans[0].start)
@@ -253,6 +256,7 @@ def _candidate_for_clause(i: int, clause: Span, sent: Span, idx: _Index) -> _Can
         reasons=[f"'{m.group(0)}' in sentence {i + 1} -> {sub}"],
         clause_text=clause.text,
         clause_start=clause.start,
+        main_country=idx.main_country,
     )
     candidate.own_place = bool(candidate.places)
     return candidate
@@ -427,15 +431,24 @@ def _fill_defaults(c: _Candidate, place: Place | None, time: EventTime | None) -
         c.time = time
 
 
-def _best_place(places: Sequence[Place]) -> Place | None:
+def _best_place(places: Sequence[Place], main_country: str | None = None) -> Place | None:
+    """The event's place among its clause's: the document's main country first (a namesake abroad is more
+    often a wrong resolution than the event's place), then the most specific, then the first named."""
     if not places:
         return None
-    return min(places, key=lambda p: (p.geo_precision, -p.population if p.geo_precision == 3 else 0))
+    return min(
+        places,
+        key=lambda p: (
+            p.country != main_country if main_country else False,
+            p.geo_precision,
+            p.evidence.spans[0].start if p.evidence.spans else 0,
+        ),
+    )
 
 
 def _key(c: _Candidate) -> tuple[str, int | None, str | None]:
     """Same action, place and day. Explosions are keyed by event type (one blast, many words for it)."""
-    place = _best_place(c.places)
+    place = _best_place(c.places, c.main_country)
     event_type = tx.event_type_of(c.sub_event_type)
     return (
         event_type if event_type == tx.EXPLOSIONS else c.sub_event_type,
@@ -505,7 +518,7 @@ def _split_off_totals(candidates: list[_Candidate]) -> tuple[list[_Candidate], l
     kept: list[_Candidate] = []
     for c in candidates:
         mine = _killed_sum(c.claims)
-        place = _best_place(c.places)
+        place = _best_place(c.places, c.main_country)
         coarse = not c.own_place or (place is not None and place.geo_precision == 3)
         smaller = [k for k in (_killed_sum(o.claims) for o in candidates if o is not c) if 0 < k < mine]
         if (
@@ -533,7 +546,7 @@ STANCE_WEAKNESS = (Stance.DENIED, Stance.ALLEGED, Stance.CLAIMED, Stance.UNCONFI
 
 
 def _to_event(n: int, c: _Candidate, so: StageOutputs) -> Event:
-    place = _best_place(c.places)
+    place = _best_place(c.places, c.main_country)
     if place is not None and c.own_place and NEAR_RE.search(so.sentences[c.sentence].text) and place.geo_precision == 1:
         place = replace(place, geo_precision=2)
     actor1, assoc1, actor2, assoc2 = _assign_actors(c, so)

@@ -119,6 +119,7 @@ def extract_from_parse(doc: Doc, document: Document) -> Extraction:
         dates=tuple(events_stage.DateFact(d.span, d.time, d.historical) for d in date_mentions),
         durations=tuple(events_stage.DurationFact(d.span, d.hours) for d in durations),
         published_time=_published_time(document),
+        main_country=country,
     )
     events, loose_claims = events_stage.build_events(outputs)
     claims = (
