@@ -24,6 +24,7 @@ from importlib import resources
 from typing import TypeVar
 
 from . import taxonomy as tx
+from .figures import total_by_category
 from .records import (
     Actor,
     Category,
@@ -557,7 +558,7 @@ def _to_event(n: int, c: _Candidate, so: StageOutputs) -> Event:
     time = c.time
     if time is not None and c.duration is not None:
         time = replace(time, duration_hours=c.duration.hours)
-    toll = _toll(c.claims)
+    toll = _toll(c.claims, so.text)
     event_type = tx.event_type_of(sub_event_type)
     return Event(
         id=f"{so.doc_id[:16]}-{n + 1}",
@@ -741,7 +742,7 @@ CREDIBILITY = (
 )  # best first: which claimant's figures make the best estimate
 
 
-def _toll(claims: Sequence[Claim]) -> Toll:
+def _toll(claims: Sequence[Claim], text: str | None = None) -> Toll:
     """The event's toll. Figures of one claimant add up (each person once); figures of different claimants
     are alternatives: low and high span them, and the best estimate (also ACLED's ``fatalities``) is the
     most credible claimant's -- a neutral or official figure over a party's claim, the lower on a tie."""
@@ -751,7 +752,7 @@ def _toll(claims: Sequence[Claim]) -> Toll:
     groups: dict[str | None, list[Claim]] = {}
     for claim in with_figures:
         groups.setdefault(claim.claimant_org, []).append(claim)
-    tallies = [_tally(g) for g in groups.values()]
+    tallies = [_tally(g, text) for g in groups.values()]
     killed_totals = [t.killed_total for t in tallies if t.killed_total is not None]
     best = min(tallies, key=lambda t: (CREDIBILITY.index(t.stance), t.killed_total or 0))
     any_killed = bool(killed_totals)
@@ -782,7 +783,7 @@ class _Tally:
     by_category: dict[Category, SideCounts]
 
 
-def _tally(claims: Sequence[Claim]) -> _Tally:
+def _tally(claims: Sequence[Claim], text: str | None = None) -> _Tally:
     """One claimant's figures, each distinct mention counted once."""
     seen: set[tuple[int, Category, Side]] = set()
     sums: dict[Category, dict[Side, int]] = {cat: {} for cat in Category}
@@ -798,7 +799,8 @@ def _tally(claims: Sequence[Claim]) -> _Tally:
         sides[f.side] = sides.get(f.side, 0) + f.low
         if f.category is Category.KILLED and high is not None:
             high = None if f.qualifier.value == "at_least" else high + (f.high if f.high is not None else f.low)
-    killed = sum(sums[Category.KILLED].values()) if sums[Category.KILLED] else None
+    # The total follows the figures stage's rule (restatements and parts counted once, totals over parts).
+    killed = total_by_category([c.figure for c in claims if c.figure is not None], Category.KILLED, text)
     return _Tally(
         stance=min((c.stance for c in claims), key=CREDIBILITY.index),
         killed_total=killed,
