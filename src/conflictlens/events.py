@@ -164,6 +164,7 @@ def build_events(so: StageOutputs) -> tuple[list[Event], list[Claim]]:
     for i, sent in enumerate(so.sentences):
         candidates.extend(_candidates_for_sentence(i, sent, so, in_sentence, history_sentences))
     candidates = _fold_continuations(candidates, so)
+    _upgrade_violent_crowds(candidates, so)
     candidates = _fold_into_unit_events(candidates)
     default_place = _default_place(so.places)
     default_time = _default_time(so)
@@ -352,6 +353,33 @@ def _refine(sub: str, text: str) -> str:
     ):
         return "Attack"
     return sub
+
+
+POLICE_VIOLENCE_RE = re.compile(
+    r"\b(?:police|security forces|troops|soldiers)\b[^.]{0,40}\b(?:clash\w*|fired|beat)", re.I
+)
+PEACEFUL_CROWD = frozenset({"Peaceful protest", "Protest with intervention"})
+CROWD_VIOLENCE_RE = re.compile(
+    r"\b(?:threw (?:rocks|stones|bottles|objects)|hurled (?:rocks|stones)|pelted|"
+    r"set (?:\w+ )?(?:on fire|ablaze|alight)|"
+    r"set fire|torched|vandali[sz]\w*|scuffles?|clash\w*|smashed|damaged)\b",
+    re.IGNORECASE,
+)
+
+
+def _upgrade_violent_crowds(candidates: list[_Candidate], so: StageOutputs) -> None:
+    """A protest whose crowd turns to violence in the same or the next sentence ("They threw rocks at buses")
+    is a violent demonstration."""
+    for c in candidates:
+        if c.sub_event_type not in PEACEFUL_CROWD:
+            continue
+        for n in (c.sentence, c.sentence + 1):
+            if n >= len(so.sentences) or not _same_paragraph(so, c.trigger.start, so.sentences[n].start):
+                continue
+            if CROWD_VIOLENCE_RE.search(so.sentences[n].text) and not POLICE_VIOLENCE_RE.search(so.sentences[n].text):
+                c.reasons.append(f"the crowd turns violent in sentence {n + 1} -> Violent demonstration")
+                c.sub_event_type = "Violent demonstration"
+                break
 
 
 def _fold_continuations(candidates: list[_Candidate], so: StageOutputs) -> list[_Candidate]:
@@ -589,6 +617,8 @@ CIVILIAN_OBJECT_RE = re.compile(
     r"\s+(?:\w+\s+){0,3}?(?:villages?|homes?|houses?|civilians?|residents?|worshippers?|markets?|farmers?|"
     r"passengers?|villagers?|churches|church|mosques?|schools?|students?|pilgrims?|traders?|shops?|refugees?|"
     r"fishermen|activists?|journalists?|supporters|(?:a|an) \w+(?:ian|ani|i|ese|ish)\b|"
+    r"detainees?|prisoners?|"
+    r"labou?rers?|(?:two|three|four|five|several|\d+) \w+(?:ians|anis|is)\b|members? of (?:the )?\w+ (?:community|party)|"
     r"(?:a|an|the|two|three|\d+) (?:man|woman|men|women|boy|girl|child|children|family|couple|civilian)s?)\b",
     re.IGNORECASE,
 )
@@ -599,15 +629,24 @@ def _object_words(c: _Candidate) -> str:
     return c.clause_text[c.trigger.end - c.clause_start :][:60]
 
 
+SPEAKER_AFTER_RE = re.compile(r"^\W*(?:\w+\W+){0,2}?(?:said|says|told|reported|stated|added|confirmed)\b", re.I)
+
+
+def _is_speaker(actor: Actor, c: _Candidate) -> bool:
+    """ "Police said ...": an actor named as the source of the report, not as a party to the event."""
+    offset = actor.evidence.spans[0].end - c.clause_start
+    return 0 <= offset <= len(c.clause_text) and SPEAKER_AFTER_RE.match(c.clause_text[offset : offset + 30]) is not None
+
+
 def _type_by_actors(c: _Candidate) -> str:
     """Violence between two armed actors is a clash; one armed actor against civilians is an attack."""
     if c.sub_event_type not in ("Armed clash", "Attack"):
         return c.sub_event_type
-    armed = {a.name for a in c.actors if a.inter in tx.ARMED_INTERS}
+    armed = {a.name for a in c.actors if a.inter in tx.ARMED_INTERS and not _is_speaker(a, c)}
     civilians = any(a.inter == tx.INTER_CIVILIANS for a in c.actors)
     victims = {cl.figure.side for cl in c.claims if cl.figure is not None}
     target = _object_words(c)
-    explicit_clash = CLASH_RE.search(c.trigger.text) is not None
+    explicit_clash = CLASH_RE.search(c.clause_text) is not None
     if (
         c.sub_event_type == "Armed clash"
         and not explicit_clash
