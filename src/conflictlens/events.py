@@ -618,7 +618,8 @@ CIVILIAN_OBJECT_RE = re.compile(
     r"passengers?|villagers?|churches|church|mosques?|schools?|students?|pilgrims?|traders?|shops?|refugees?|"
     r"fishermen|activists?|journalists?|supporters|(?:a|an) \w+(?:ian|ani|i|ese|ish)\b|"
     r"detainees?|prisoners?|"
-    r"labou?rers?|(?:two|three|four|five|several|\d+) \w+(?:ians|anis|is)\b|members? of (?:the )?\w+ (?:community|party)|"
+    r"labou?rers?|(?:two|three|four|five|several|\d+) \w+(?:ians|anis|is)\b|"
+    r"members? of (?:the )?\w+ (?:community|party)|"
     r"(?:a|an|the|two|three|\d+) (?:man|woman|men|women|boy|girl|child|children|family|couple|civilian)s?)\b",
     re.IGNORECASE,
 )
