@@ -132,6 +132,26 @@ def test_sub_event_types(pipeline, text: str, sub_event_type: str) -> None:  # t
     assert [e.sub_event_type for e in result.events][:1] == [sub_event_type]
 
 
+@pytest.mark.parametrize(
+    ("text", "sub_event_type"),
+    [
+        (
+            "On Monday, monitors counted 35 explosions near Horlivka. Bursts of fire from small arms were also heard.",
+            "Armed clash",
+        ),
+        ("Rebels fired mortars and small arms at army positions near Avdiivka on Sunday.", "Armed clash"),
+        (
+            "Rebels fired heavy machine guns at army positions near Avdiivka on Sunday.",
+            "Shelling/artillery/missile attack",
+        ),
+        ("On Monday, monitors counted 35 explosions near Horlivka.", "Remote explosive/landmine/IED"),
+    ],
+)
+def test_weapons_mixed_in_a_report_decide_clash_or_shelling(pipeline, text: str, sub_event_type: str) -> None:  # type: ignore[no-untyped-def]
+    result = run(pipeline, text)
+    assert [e.sub_event_type for e in result.events][:1] == [sub_event_type]
+
+
 def test_every_evidence_span_points_at_its_words(pipeline) -> None:  # type: ignore[no-untyped-def]
     result = run(
         pipeline,
