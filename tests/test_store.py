@@ -398,15 +398,15 @@ def _user_version(path: Path) -> int:
 def test_new_file_is_at_the_current_schema_in_wal_mode(tmp_path: Path) -> None:
     path = tmp_path / "events.db"
     with SQLiteStore(path) as s:
-        assert s.schema_version() == store_module.SCHEMA_VERSION == 1
-        assert s.meta()["schema_version"] == "1"
-        assert s.stats()["schema_version"] == 1
+        assert s.schema_version() == store_module.SCHEMA_VERSION == len(store_module.MIGRATIONS)
+        assert s.meta()["schema_version"] == str(store_module.SCHEMA_VERSION)
+        assert s.stats()["schema_version"] == store_module.SCHEMA_VERSION
     conn = sqlite3.connect(path)
     try:
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     finally:
         conn.close()
-    assert _user_version(path) == 1
+    assert _user_version(path) == store_module.SCHEMA_VERSION
 
 
 def test_newer_schema_is_refused_with_the_version_needed(tmp_path: Path) -> None:
@@ -415,7 +415,8 @@ def test_newer_schema_is_refused_with_the_version_needed(tmp_path: Path) -> None
     conn = sqlite3.connect(path)
     conn.execute("PRAGMA user_version = 7")
     conn.close()
-    with pytest.raises(StoreError, match=r"schema version 7.*reads schema version 1 or older.*Upgrade"):
+    expected = rf"schema version 7.*reads schema version {store_module.SCHEMA_VERSION} or older.*Upgrade"
+    with pytest.raises(StoreError, match=expected):
         open_store(path)
 
 
@@ -428,11 +429,12 @@ def test_older_schema_is_migrated_in_order_keeping_data(tmp_path: Path, monkeypa
     doc = make_document()
     with open_store(path) as s:
         s.save(make_extraction(doc))
-    v2 = Migration(2, "events.reviewed flag", _add_flag_column)
-    monkeypatch.setattr(store_module, "MIGRATIONS", (*store_module.MIGRATIONS, v2))
+    following = store_module.SCHEMA_VERSION + 1
+    step = Migration(following, "events.reviewed flag", _add_flag_column)
+    monkeypatch.setattr(store_module, "MIGRATIONS", (*store_module.MIGRATIONS, step))
     with SQLiteStore(path) as s:
-        assert s.schema_version() == 2
-        assert s.meta()["schema_version"] == "2"
+        assert s.schema_version() == following
+        assert s.meta()["schema_version"] == str(following)
         assert s.events() == [make_rich_event(doc)]
     conn = sqlite3.connect(path)
     try:
@@ -450,10 +452,12 @@ def test_failed_migration_leaves_the_file_at_its_version(tmp_path: Path, monkeyp
         _add_flag_column(conn)
         conn.execute("ALTER TABLE no_such_table ADD COLUMN x INTEGER")
 
-    monkeypatch.setattr(store_module, "MIGRATIONS", (*store_module.MIGRATIONS, Migration(2, "broken", half_done)))
-    with pytest.raises(StoreError, match="schema version 2"):
+    following = store_module.SCHEMA_VERSION + 1
+    broken = Migration(following, "broken", half_done)
+    monkeypatch.setattr(store_module, "MIGRATIONS", (*store_module.MIGRATIONS, broken))
+    with pytest.raises(StoreError, match=f"schema version {following}"):
         open_store(path)
-    assert _user_version(path) == 1
+    assert _user_version(path) == store_module.SCHEMA_VERSION
     conn = sqlite3.connect(path)
     try:
         assert "reviewed" not in {row[1] for row in conn.execute("PRAGMA table_info(events)")}

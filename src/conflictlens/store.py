@@ -28,6 +28,7 @@ import abc
 import datetime as dt
 import json
 import logging
+import math
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator, Sequence
@@ -35,11 +36,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self
 
 from . import __version__
 from .errors import StoreError
 from .records import Claim, Document, Event, Extraction, from_dict, to_dict
+
+if TYPE_CHECKING:
+    from .incidents import HistoryEntry, Incident, Member
 
 log = logging.getLogger(__name__)
 
@@ -149,8 +153,58 @@ class Migration:
 
 
 # In order; the i-th migration brings the schema to version i + 1. Add a step, never edit a released one.
+_SCHEMA_V2 = (
+    # One row per incident; ``record`` is the full :class:`conflictlens.incidents.Incident` as JSON.
+    """CREATE TABLE incidents (
+        id TEXT PRIMARY KEY,
+        event_date TEXT,
+        event_type TEXT NOT NULL,
+        sub_event_type TEXT NOT NULL,
+        country TEXT,
+        iso3 TEXT,
+        admin1 TEXT,
+        location TEXT,
+        latitude REAL,
+        longitude REAL,
+        fatalities INTEGER NOT NULL,
+        fatalities_low INTEGER,
+        fatalities_best INTEGER,
+        fatalities_high INTEGER,
+        status TEXT NOT NULL,
+        n_sources INTEGER NOT NULL,
+        updated_at TEXT NOT NULL,
+        record TEXT NOT NULL
+    )""",
+    """CREATE TABLE incident_events (
+        event_id TEXT PRIMARY KEY REFERENCES events (id),
+        incident_id TEXT NOT NULL REFERENCES incidents (id)
+    )""",
+    """CREATE TABLE incident_history (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        incident_id TEXT NOT NULL,
+        at TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        other_id TEXT
+    )""",
+    "CREATE INDEX ix_incidents_event_date ON incidents (event_date)",
+    "CREATE INDEX ix_incidents_updated_at ON incidents (updated_at)",
+    "CREATE INDEX ix_incident_events_incident ON incident_events (incident_id)",
+    "CREATE INDEX ix_incident_history_at ON incident_history (at)",
+    "CREATE INDEX ix_incident_history_incident ON incident_history (incident_id, seq)",
+    # The candidate query of incident clustering: a date range, then coordinates read from the index.
+    "CREATE INDEX ix_events_date_lat_lon ON events (event_date, latitude, longitude)",
+)
+
+
+def _create_schema_v2(conn: sqlite3.Connection) -> None:
+    for statement in _SCHEMA_V2:
+        conn.execute(statement)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "documents, events, claims and meta tables with their indexes", _create_schema_v1),
+    Migration(2, "incidents, incident_events and incident_history tables", _create_schema_v2),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -547,6 +601,52 @@ class Store(abc.ABC):
         )
         return self._count_events(where)
 
+    # -- incidents (conflictlens.incidents); a backend without them says so --------------------------
+
+    def _no_incidents(self) -> StoreError:
+        return StoreError(f"{type(self).__name__} does not keep incidents yet; use a SQLite store")
+
+    def incident_candidates(self, event: Event) -> list[Member]:
+        """Stored events whose date window and place could make them the same happening as ``event``."""
+        raise self._no_incidents()
+
+    def stored_members(self, event_ids: Sequence[str]) -> list[Member]:
+        """Stored events with their report's publication date and outlet."""
+        raise self._no_incidents()
+
+    def incidents_of_events(self, event_ids: Sequence[str]) -> list[Incident]:
+        """The incidents these events belong to."""
+        raise self._no_incidents()
+
+    def replace_incidents(
+        self, removed: Sequence[str], incidents: Sequence[Incident], history: Sequence[HistoryEntry], at: dt.datetime
+    ) -> None:
+        """Delete ``removed``, write ``incidents`` (their members re-pointed) and append ``history``, atomically."""
+        raise self._no_incidents()
+
+    def incidents(
+        self,
+        *,
+        since: dt.date | str | None = None,
+        until: dt.date | str | None = None,
+        country: str | None = None,
+        admin1: str | None = None,
+        event_type: str | None = None,
+        changed_since: dt.datetime | None = None,
+        limit: int | None = None,
+    ) -> list[Incident]:
+        """Stored incidents matching the filters, by date then id."""
+        raise self._no_incidents()
+
+    def incident(self, incident_id: str) -> Incident | None:
+        raise self._no_incidents()
+
+    def incident_history(
+        self, *, incident_id: str | None = None, since: dt.datetime | None = None
+    ) -> list[HistoryEntry]:
+        """History entries, oldest first, of one incident or of all changed at or after ``since``."""
+        raise self._no_incidents()
+
     def __enter__(self) -> Self:
         return self
 
@@ -804,6 +904,193 @@ class SQLiteStore(Store):
         condition, params = where.where("?")
         count: int = self._query(f"SELECT COUNT(*) FROM events WHERE {condition}", params)[0][0]
         return count
+
+    # -- incidents ------------------------------------------------------------------------------------
+
+    _MEMBER_SQL = (
+        "SELECT e.record, d.published, d.source, d.syndicator FROM events e JOIN documents d ON d.id = e.doc_id "
+    )
+
+    def _members(self, sql: str, params: Sequence[object]) -> list[Member]:
+        from .incidents import Member
+
+        members = []
+        for record, published, source, syndicator in self._query(self._MEMBER_SQL + sql, params):
+            outlet = f"{source} via {syndicator}" if source and syndicator else source or syndicator
+            members.append(
+                Member(_event_from_json(record), dt.date.fromisoformat(published) if published else None, outlet)
+            )
+        return members
+
+    def incident_candidates(self, event: Event) -> list[Member]:
+        from .incidents import MAX_WINDOW_DAYS, PROVINCE_PRECISION, RADIUS_KM, date_window
+
+        window = date_window(event)
+        place = event.place
+        if window is None or place is None:
+            return []
+        first = (window[0] - dt.timedelta(days=MAX_WINDOW_DAYS)).isoformat()
+        last = (window[1] + dt.timedelta(days=MAX_WINDOW_DAYS - 31)).isoformat()
+        sql = "WHERE e.event_date BETWEEN ? AND ? AND e.id != ? AND "
+        params: list[object] = [first, last, event.id]
+        if place.geo_precision >= PROVINCE_PRECISION or place.latitude is None or place.longitude is None:
+            if not place.admin1:
+                return []
+            return self._members(sql + "LOWER(e.admin1) = LOWER(?)", [*params, place.admin1])
+        radius = max(RADIUS_KM.values())
+        dlat = radius / 111.0
+        dlon = radius / (111.0 * max(0.05, math.cos(math.radians(place.latitude))))
+        sql += (
+            "((e.latitude BETWEEN ? AND ? AND e.longitude BETWEEN ? AND ?) "
+            "OR (e.geo_precision >= ? AND LOWER(e.admin1) = LOWER(?)))"
+        )
+        params += [
+            place.latitude - dlat,
+            place.latitude + dlat,
+            place.longitude - dlon,
+            place.longitude + dlon,
+            PROVINCE_PRECISION,
+            place.admin1 or "",
+        ]
+        return self._members(sql, params)
+
+    def stored_members(self, event_ids: Sequence[str]) -> list[Member]:
+        out: list[Member] = []
+        for chunk in _chunks(list(event_ids)):
+            out += self._members(f"WHERE e.id IN ({_marks(len(chunk))})", chunk)
+        return out
+
+    def incidents_of_events(self, event_ids: Sequence[str]) -> list[Incident]:
+        ids: set[str] = set()
+        for chunk in _chunks(list(event_ids)):
+            rows = self._query(
+                f"SELECT DISTINCT incident_id FROM incident_events WHERE event_id IN ({_marks(len(chunk))})", chunk
+            )
+            ids |= {r[0] for r in rows}
+        found = [self.incident(i) for i in sorted(ids)]
+        return [i for i in found if i is not None]
+
+    def replace_incidents(
+        self, removed: Sequence[str], incidents: Sequence[Incident], history: Sequence[HistoryEntry], at: dt.datetime
+    ) -> None:
+        rows = [_incident_row(inc, at) for inc in incidents]
+        try:
+            with self._transaction() as conn:
+                for incident_id in [*removed, *(inc.id for inc in incidents)]:
+                    conn.execute("DELETE FROM incident_events WHERE incident_id = ?", (incident_id,))
+                    conn.execute("DELETE FROM incidents WHERE id = ?", (incident_id,))
+                for inc, row in zip(incidents, rows, strict=True):
+                    conn.execute(f"INSERT INTO incidents ({_INCIDENT_COLUMNS}) VALUES ({_marks(len(row))})", row)
+                    conn.executemany(
+                        "INSERT INTO incident_events (event_id, incident_id) VALUES (?, ?) "
+                        "ON CONFLICT (event_id) DO UPDATE SET incident_id = excluded.incident_id",
+                        [(e, inc.id) for e in inc.event_ids],
+                    )
+                conn.executemany(
+                    "INSERT INTO incident_history (incident_id, at, kind, reason, other_id) VALUES (?, ?, ?, ?, ?)",
+                    [(h.incident_id, h.at.isoformat(), h.kind.value, h.reason, h.other_id) for h in history],
+                )
+        except sqlite3.Error as exc:
+            raise StoreError(
+                f"could not write incidents to the store {self.path} ({exc}); nothing was changed. Check the file "
+                "is writable and run again"
+            ) from exc
+
+    def incidents(
+        self,
+        *,
+        since: dt.date | str | None = None,
+        until: dt.date | str | None = None,
+        country: str | None = None,
+        admin1: str | None = None,
+        event_type: str | None = None,
+        changed_since: dt.datetime | None = None,
+        limit: int | None = None,
+    ) -> list[Incident]:
+        base = EventFilter(_as_date(since, "since"), _as_date(until, "until"), country, admin1, event_type)
+        condition, params = base.where("?")
+        if changed_since is not None:
+            condition += " AND updated_at >= ?"
+            params.append(_utc(changed_since).isoformat())
+        page, page_params = _page(limit, 0)
+        sql = (
+            f"SELECT record FROM incidents WHERE {condition} "
+            "ORDER BY CASE WHEN event_date IS NULL THEN 1 ELSE 0 END, event_date, id" + page
+        )
+        return [_incident_from_json(r[0]) for r in self._query(sql, [*params, *page_params])]
+
+    def incident(self, incident_id: str) -> Incident | None:
+        rows = self._query("SELECT record FROM incidents WHERE id = ?", (incident_id,))
+        return _incident_from_json(rows[0][0]) if rows else None
+
+    def incident_history(
+        self, *, incident_id: str | None = None, since: dt.datetime | None = None
+    ) -> list[HistoryEntry]:
+        from .incidents import HistoryEntry, HistoryKind
+
+        clauses, params = [], []
+        if incident_id is not None:
+            clauses.append("incident_id = ?")
+            params.append(incident_id)
+        if since is not None:
+            clauses.append("at >= ?")
+            params.append(_utc(since).isoformat())
+        where = " AND ".join(clauses) if clauses else "1 = 1"
+        rows = self._query(
+            f"SELECT incident_id, at, kind, reason, other_id FROM incident_history WHERE {where} ORDER BY seq", params
+        )
+        return [HistoryEntry(i, dt.datetime.fromisoformat(at), HistoryKind(k), r, o) for i, at, k, r, o in rows]
+
+
+def _utc(moment: dt.datetime) -> dt.datetime:
+    """Timestamps are stored in UTC ISO form so that they compare as text; a naive time is taken as UTC."""
+    return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment.astimezone(dt.UTC)
+
+
+_INCIDENT_COLUMNS = (
+    "id, event_date, event_type, sub_event_type, country, iso3, admin1, location, latitude, longitude, "
+    "fatalities, fatalities_low, fatalities_best, fatalities_high, status, n_sources, updated_at, record"
+)
+
+
+def _incident_row(incident: Incident, at: dt.datetime) -> tuple[object, ...]:
+    place = incident.place
+    return (
+        incident.id,
+        incident.event_date.isoformat() if incident.event_date else None,
+        incident.event_type,
+        incident.sub_event_type,
+        place.country if place else None,
+        place.iso3 if place else None,
+        place.admin1 if place else None,
+        place.name if place else None,
+        place.latitude if place else None,
+        place.longitude if place else None,
+        incident.fatalities,
+        incident.fatalities_low,
+        incident.fatalities_best,
+        incident.fatalities_high,
+        incident.status.value,
+        incident.n_sources,
+        _utc(at).isoformat(),
+        _to_json(to_dict(incident)),
+    )
+
+
+def _incident_from_json(record: str) -> Incident:
+    from .incidents import Incident
+
+    incident: Incident = from_dict(Incident, json.loads(record))
+    return incident
+
+
+# SQLite allows 999 parameters in old builds; IN lists are sent in chunks below that.
+_CHUNK = 500
+
+
+def _chunks(items: list[str]) -> Iterator[list[str]]:
+    for i in range(0, len(items), _CHUNK):
+        yield items[i : i + _CHUNK]
 
 
 def _marks(n: int) -> str:
