@@ -11,7 +11,7 @@ from collections.abc import Iterator, Sequence
 from enum import StrEnum
 from importlib import resources
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -21,6 +21,9 @@ from rich.table import Table
 from . import __version__
 from .errors import ConflictlensError
 from .records import Claim, Event, Extraction, Problem
+
+if TYPE_CHECKING:
+    from .incidents import HistoryEntry, Incident
 
 app = typer.Typer(
     name="conflictlens",
@@ -256,6 +259,159 @@ def events(
         console.print(_events_table(found, f"{len(found)} events"))
     else:
         write_events(found, fmt.value, sys.stdout, documents={k: v for k, v in documents.items() if v})
+
+
+def _parse_moment_option(value: str | None) -> dt.datetime | None:
+    if value is None:
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise typer.BadParameter(f"{value!r} is not a time; use YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS][+00:00]") from exc
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
+@app.command("incidents")
+def incidents_command(
+    db: DbOption = DEFAULT_DB,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    country: CountryOption = None,
+    admin1: Admin1Option = None,
+    event_type: TypeOption = None,
+    changed_since: Annotated[
+        str | None,
+        typer.Option(help="Only incidents created or changed at or after this time (UTC unless an offset is given)."),
+    ] = None,
+    limit: Annotated[int, typer.Option(help="At most this many incidents.")] = 50,
+    fmt: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")] = OutputFormat.table,
+) -> None:
+    """List incidents: reports of one happening merged, with low / best / high tolls across sources.
+
+    Stored events not yet in an incident are attached first. With --changed-since, incidents that no longer
+    exist (merged into another) are listed too.
+    """
+    from .incidents import HistoryKind, update_incidents, write_incidents
+    from .store import open_store
+
+    moment = _parse_moment_option(changed_since)
+    filters = _event_filters(since, until, country, admin1, event_type, None, None)
+    filters.pop("actor")
+    filters.pop("text")
+    try:
+        with open_store(_existing_db(db)) as store:
+            update_incidents(store)
+            found = store.incidents(changed_since=moment, limit=limit, **filters)  # type: ignore[arg-type]
+            removed = []
+            if moment is not None:
+                removed = [
+                    h
+                    for h in store.incident_history(since=moment)
+                    if h.kind is HistoryKind.MERGED_INTO and store.incident(h.incident_id) is None
+                ]
+    except ConflictlensError as exc:
+        raise _fail(exc) from exc
+    if fmt is OutputFormat.table:
+        console.print(_incidents_table(found, f"{len(found)} incidents"))
+        for h in removed:
+            console.print(f"removed {h.incident_id} at {h.at.isoformat()}: {h.reason}")
+    elif fmt is OutputFormat.json and moment is not None:
+        from .records import to_dict
+
+        payload = {"changed": [to_dict(i) for i in found], "removed": [to_dict(h) for h in removed]}
+        sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+    else:
+        write_incidents(found, fmt.value, sys.stdout)
+
+
+@app.command("incident")
+def incident_command(
+    incident_id: Annotated[str, typer.Argument(help="An incident id (inc-...), as `conflictlens incidents` lists.")],
+    db: DbOption = DEFAULT_DB,
+    fmt: Annotated[OutputFormat, typer.Option("--format", "-f", help="table or json.")] = OutputFormat.table,
+) -> None:
+    """Show one incident: each source's figures and claims with the quoted words, and its history."""
+    from .incidents import resolve_incident_id, update_incidents
+    from .records import to_dict
+    from .store import open_store
+
+    if fmt not in (OutputFormat.table, OutputFormat.json):
+        raise typer.BadParameter("one incident is shown as table or json")
+    try:
+        with open_store(_existing_db(db)) as store:
+            update_incidents(store)
+            current = resolve_incident_id(store, incident_id)
+            incident = store.incident(current) if current else None
+            history = store.incident_history(incident_id=current) if current else []
+    except ConflictlensError as exc:
+        raise _fail(exc) from exc
+    if incident is None:
+        err_console.print(
+            f"[bold red]error:[/] no incident {incident_id} in {db}; list them with `conflictlens incidents`"
+        )
+        raise typer.Exit(code=1)
+    if current != incident_id:
+        err_console.print(f"{incident_id} was merged into {current}")
+    if fmt is OutputFormat.json:
+        payload = {**to_dict(incident), "history": [to_dict(h) for h in history]}
+        sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+        return
+    _print_incident(incident, history)
+
+
+def _incidents_table(found: Sequence[Incident], title: str) -> Table:
+    table = Table(title=title, show_lines=True)
+    for col in ("id", "date", "sub-event type", "where", "actors", "killed low/best/high", "status", "sources"):
+        table.add_column(col, overflow="fold")
+    for inc in found:
+        place = inc.place
+        where = "—" if place is None else ", ".join(dict.fromkeys(x for x in (place.name, place.admin1) if x))
+        tolls = (
+            "—" if inc.fatalities_best is None else f"{inc.fatalities_low}/{inc.fatalities_best}/{inc.fatalities_high}"
+        )
+        table.add_row(
+            inc.id,
+            inc.event_date.isoformat() if inc.event_date else "—",
+            inc.sub_event_type,
+            where,
+            "; ".join(inc.actors) or "—",
+            tolls,
+            inc.status.value,
+            str(inc.n_sources),
+        )
+    return table
+
+
+def _print_incident(incident: Incident, history: Sequence[HistoryEntry]) -> None:
+    console.print(_incidents_table([incident], incident.id))
+    estimates = Table(title="Killed, by source and claimant")
+    for col in ("outlet", "published", "claimant", "stance", "killed"):
+        estimates.add_column(col, overflow="fold")
+    for e in incident.estimates:
+        published = e.published.isoformat() if e.published else "—"
+        estimates.add_row(e.outlet or "—", published, e.claimant or "—", e.stance.value, str(e.killed))
+    if estimates.row_count:
+        console.print(estimates)
+    ledger = Table(title="Claims ledger", show_lines=True)
+    for col in ("outlet", "published", "claimant", "stance", "what", "quote"):
+        ledger.add_column(col, overflow="fold")
+    for entry in incident.ledger:
+        what = entry.kind
+        if entry.low is not None:
+            amount = str(entry.low) if entry.high in (None, entry.low) else f"{entry.low}-{entry.high}"
+            what = f"{entry.category} {amount} ({entry.side})"
+        published = entry.published.isoformat() if entry.published else "—"
+        ledger.add_row(
+            entry.outlet or "—", published, entry.claimant or "—", entry.stance.value, what, f"“{entry.quote}”"
+        )
+    if ledger.row_count:
+        console.print(ledger)
+    changes = Table(title="History")
+    for col in ("at", "what", "why"):
+        changes.add_column(col, overflow="fold")
+    for h in history:
+        changes.add_row(h.at.isoformat(timespec="seconds"), h.kind.value, h.reason)
+    console.print(changes)
 
 
 def _existing_db(db: str) -> str:

@@ -26,20 +26,23 @@ merged, split, revised), with timestamps and reasons.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import enum
 import hashlib
+import json
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 from rapidfuzz import fuzz
 
 from . import taxonomy as tx
 from .actors import canonical_name
-from .records import Category, Event, Place, SideCounts, Stance
+from .errors import ConflictlensError
+from .records import Category, Event, Place, SideCounts, Stance, to_dict
 
 if TYPE_CHECKING:
     from .store import Store
@@ -579,6 +582,107 @@ def attach_document(store: Store, doc_id: str, *, now: dt.datetime | None = None
     return attach(store, [e.id for e in store.events(doc_id=doc_id)], now=now)
 
 
+def update_incidents(store: Store, *, now: dt.datetime | None = None) -> int:
+    """Attach every stored event that belongs to no incident yet, report by report; how many were attached."""
+    pending = store.unattached_event_ids()
+    by_doc: dict[str, list[str]] = defaultdict(list)
+    for event_id, doc_id in pending:
+        by_doc[doc_id].append(event_id)
+    for doc_id in sorted(by_doc):
+        attach(store, by_doc[doc_id], now=now)
+    return len(pending)
+
+
+def resolve_incident_id(store: Store, incident_id: str) -> str | None:
+    """The id an incident has now: itself, or where it was merged into (followed), or None if unknown."""
+    seen: set[str] = set()
+    current = incident_id
+    while current not in seen:
+        seen.add(current)
+        if store.incident(current) is not None:
+            return current
+        moves = [h for h in store.incident_history(incident_id=current) if h.kind is HistoryKind.MERGED_INTO]
+        if not moves or moves[-1].other_id is None:
+            return None
+        current = moves[-1].other_id
+    return None
+
+
+# --------------------------------------------------------------------------------------------------------
+# Output
+# --------------------------------------------------------------------------------------------------------
+
+SUMMARY_COLUMNS = (
+    "id",
+    "event_date",
+    "event_type",
+    "sub_event_type",
+    "country",
+    "admin1",
+    "location",
+    "latitude",
+    "longitude",
+    "geo_precision",
+    "actors",
+    "fatalities",
+    "fatalities_low",
+    "fatalities_best",
+    "fatalities_high",
+    "status",
+    "n_sources",
+    "outlets",
+)
+
+
+def incident_summary(incident: Incident) -> dict[str, object]:
+    """One flat row per incident (CSV columns, GeoJSON properties)."""
+    place = incident.place
+    outlets = dict.fromkeys(e.outlet for e in incident.ledger if e.outlet)
+    return {
+        "id": incident.id,
+        "event_date": incident.event_date.isoformat() if incident.event_date else None,
+        "event_type": incident.event_type,
+        "sub_event_type": incident.sub_event_type,
+        "country": place.country if place else None,
+        "admin1": place.admin1 if place else None,
+        "location": place.name if place else None,
+        "latitude": place.latitude if place else None,
+        "longitude": place.longitude if place else None,
+        "geo_precision": place.geo_precision if place else None,
+        "actors": "; ".join(incident.actors),
+        "fatalities": incident.fatalities,
+        "fatalities_low": incident.fatalities_low,
+        "fatalities_best": incident.fatalities_best,
+        "fatalities_high": incident.fatalities_high,
+        "status": incident.status.value,
+        "n_sources": incident.n_sources,
+        "outlets": "; ".join(outlets),
+    }
+
+
+def write_incidents(incidents: Sequence[Incident], fmt: str, stream: TextIO) -> None:
+    """Write incidents as ``json`` (full records), ``csv`` (summary rows) or ``geojson`` (points)."""
+    if fmt == "json":
+        json.dump([to_dict(i) for i in incidents], stream, ensure_ascii=False, indent=2)
+        stream.write("\n")
+    elif fmt == "csv":
+        writer = csv.DictWriter(stream, fieldnames=SUMMARY_COLUMNS, lineterminator="\n")
+        writer.writeheader()
+        for incident in incidents:
+            writer.writerow(incident_summary(incident))
+    elif fmt == "geojson":
+        features = []
+        for incident in incidents:
+            row = incident_summary(incident)
+            lat, lon = row["latitude"], row["longitude"]
+            geometry = None if lat is None or lon is None else {"type": "Point", "coordinates": [lon, lat]}
+            features.append({"type": "Feature", "id": incident.id, "geometry": geometry, "properties": row})
+        json.dump({"type": "FeatureCollection", "features": features}, stream, ensure_ascii=False, indent=2)
+        stream.write("\n")
+    else:
+        raise ConflictlensError(f"unknown incident format {fmt!r}: use json, csv or geojson")
+
+
 __all__ = [
     "AttachResult",
     "HistoryEntry",
@@ -592,5 +696,9 @@ __all__ = [
     "attach_document",
     "build_incident",
     "cluster",
+    "incident_summary",
     "link_score",
+    "resolve_incident_id",
+    "update_incidents",
+    "write_incidents",
 ]

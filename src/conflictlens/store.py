@@ -614,6 +614,10 @@ class Store(abc.ABC):
         """Stored events with their report's publication date and outlet."""
         raise self._no_incidents()
 
+    def unattached_event_ids(self) -> list[tuple[str, str]]:
+        """(event id, document id) of stored events that belong to no incident yet."""
+        raise self._no_incidents()
+
     def incidents_of_events(self, event_ids: Sequence[str]) -> list[Incident]:
         """The incidents these events belong to."""
         raise self._no_incidents()
@@ -959,6 +963,13 @@ class SQLiteStore(Store):
         for chunk in _chunks(list(event_ids)):
             out += self._members(f"WHERE e.id IN ({_marks(len(chunk))})", chunk)
         return out
+
+    def unattached_event_ids(self) -> list[tuple[str, str]]:
+        rows = self._query(
+            "SELECT e.id, e.doc_id FROM events e LEFT JOIN incident_events i ON i.event_id = e.id "
+            "WHERE i.event_id IS NULL ORDER BY e.doc_id, e.id"
+        )
+        return [(r[0], r[1]) for r in rows]
 
     def incidents_of_events(self, event_ids: Sequence[str]) -> list[Incident]:
         ids: set[str] = set()
