@@ -152,6 +152,26 @@ def test_weapons_mixed_in_a_report_decide_clash_or_shelling(pipeline, text: str,
     assert [e.sub_event_type for e in result.events][:1] == [sub_event_type]
 
 
+@pytest.mark.parametrize(
+    ("text", "sub_event_type"),
+    [
+        ("Movement of forces: On Monday, an army convoy arrived at a base near Idlib.", "Change to group/activity"),
+        (
+            "Property destruction: On Monday, settlers cut down 40 olive trees near Hebron.",
+            "Looting/property destruction",
+        ),
+        (
+            "Three rifles and 200 rounds of ammunition were seized by police in Kingston on Sunday.",
+            "Disrupted weapons use",
+        ),
+        ("Monitors recorded 12 projectiles near Horlivka on Monday.", "Shelling/artillery/missile attack"),
+    ],
+)
+def test_labelled_leads_seizures_and_projectiles(pipeline, text: str, sub_event_type: str) -> None:  # type: ignore[no-untyped-def]
+    result = run(pipeline, text)
+    assert [e.sub_event_type for e in result.events][:1] == [sub_event_type]
+
+
 def test_every_evidence_span_points_at_its_words(pipeline) -> None:  # type: ignore[no-untyped-def]
     result = run(
         pipeline,
