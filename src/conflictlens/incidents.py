@@ -222,6 +222,12 @@ def place_closeness(a: Place, b: Place) -> float | None:
     return None if km > radius else 1.0 - km / radius
 
 
+def compatible_event_types(event_type: str) -> tuple[str, ...]:
+    """The event types an event of this type can merge with (itself included), sorted."""
+    partners = {t for pair in COMPATIBLE_TYPES if event_type in pair for t in pair}
+    return tuple(sorted(partners | {event_type}))
+
+
 def type_compatibility(a: Event, b: Event) -> float | None:
     if a.sub_event_type == b.sub_event_type:
         return 1.0
@@ -696,6 +702,7 @@ __all__ = [
     "attach_document",
     "build_incident",
     "cluster",
+    "compatible_event_types",
     "incident_summary",
     "link_score",
     "resolve_incident_id",

@@ -40,7 +40,7 @@ from typing import TYPE_CHECKING, Any, Self
 
 from . import __version__
 from .errors import StoreError
-from .records import Claim, Document, Event, Extraction, from_dict, to_dict
+from .records import Claim, Document, Event, Evidence, Extraction, Place, from_dict, to_dict
 
 if TYPE_CHECKING:
     from .incidents import HistoryEntry, Incident, Member
@@ -192,8 +192,10 @@ _SCHEMA_V2 = (
     "CREATE INDEX ix_incident_events_incident ON incident_events (incident_id)",
     "CREATE INDEX ix_incident_history_at ON incident_history (at)",
     "CREATE INDEX ix_incident_history_incident ON incident_history (incident_id, seq)",
-    # The candidate query of incident clustering: a date range, then coordinates read from the index.
+    # The candidate queries of incident clustering: a date range with coordinates read from the index, and
+    # province-level events (geo precision 3) by date.
     "CREATE INDEX ix_events_date_lat_lon ON events (event_date, latitude, longitude)",
+    "CREATE INDEX ix_events_precision_date ON events (geo_precision, event_date)",
 )
 
 
@@ -927,7 +929,7 @@ class SQLiteStore(Store):
         return members
 
     def incident_candidates(self, event: Event) -> list[Member]:
-        from .incidents import MAX_WINDOW_DAYS, PROVINCE_PRECISION, RADIUS_KM, date_window
+        from .incidents import MAX_WINDOW_DAYS, PROVINCE_PRECISION, RADIUS_KM, compatible_event_types, date_window
 
         window = date_window(event)
         place = event.place
@@ -935,28 +937,40 @@ class SQLiteStore(Store):
             return []
         first = (window[0] - dt.timedelta(days=MAX_WINDOW_DAYS)).isoformat()
         last = (window[1] + dt.timedelta(days=MAX_WINDOW_DAYS - 31)).isoformat()
-        sql = "WHERE e.event_date BETWEEN ? AND ? AND e.id != ? AND "
-        params: list[object] = [first, last, event.id]
+        types = compatible_event_types(event.event_type)
+        columns = "SELECT id, latitude, longitude, geo_precision, admin1, iso3 FROM events "
+        # "+event_type": an index on date (and place) must drive these queries, not the type index.
+        common = f"AND doc_id != ? AND +event_type IN ({_marks(len(types))})"
+        # Province-level events compare by province: found by (geo_precision, event_date).
+        sql = f"{columns} WHERE geo_precision = ? AND event_date BETWEEN ? AND ? AND LOWER(admin1) = LOWER(?) {common}"
+        params: list[object] = [PROVINCE_PRECISION, first, last, place.admin1 or "", event.doc_id, *types]
         if place.geo_precision >= PROVINCE_PRECISION or place.latitude is None or place.longitude is None:
             if not place.admin1:
                 return []
-            return self._members(sql + "LOWER(e.admin1) = LOWER(?)", [*params, place.admin1])
-        radius = max(RADIUS_KM.values())
-        dlat = radius / 111.0
-        dlon = radius / (111.0 * max(0.05, math.cos(math.radians(place.latitude))))
-        sql += (
-            "((e.latitude BETWEEN ? AND ? AND e.longitude BETWEEN ? AND ?) "
-            "OR (e.geo_precision >= ? AND LOWER(e.admin1) = LOWER(?)))"
-        )
-        params += [
-            place.latitude - dlat,
-            place.latitude + dlat,
-            place.longitude - dlon,
-            place.longitude + dlon,
-            PROVINCE_PRECISION,
-            place.admin1 or "",
-        ]
-        return self._members(sql, params)
+            sql = f"{columns} WHERE event_date BETWEEN ? AND ? AND LOWER(admin1) = LOWER(?) {common}"
+            params = [first, last, place.admin1, event.doc_id, *types]
+        else:
+            radius = max(RADIUS_KM.values())
+            dlat = radius / 111.0
+            dlon = radius / (111.0 * max(0.05, math.cos(math.radians(place.latitude))))
+            # Town-level events: the (event_date, latitude, longitude) index answers the box on its own.
+            sql += (
+                f" UNION {columns} WHERE event_date BETWEEN ? AND ? AND latitude BETWEEN ? AND ? "
+                f"AND longitude BETWEEN ? AND ? {common}"
+            )
+            params += [
+                first,
+                last,
+                place.latitude - dlat,
+                place.latitude + dlat,
+                place.longitude - dlon,
+                place.longitude + dlon,
+                event.doc_id,
+                *types,
+            ]
+        # Only the events near enough by the columns are read whole: rebuilding a record is the slow part.
+        near = [row[0] for row in self._query(sql, params) if _near_by_columns(place, row[1:])]
+        return self.stored_members(near) if near else []
 
     def stored_members(self, event_ids: Sequence[str]) -> list[Member]:
         out: list[Member] = []
@@ -1051,6 +1065,18 @@ class SQLiteStore(Store):
             f"SELECT incident_id, at, kind, reason, other_id FROM incident_history WHERE {where} ORDER BY seq", params
         )
         return [HistoryEntry(i, dt.datetime.fromisoformat(at), HistoryKind(k), r, o) for i, at, k, r, o in rows]
+
+
+def _near_by_columns(place: Place, columns: Sequence[Any]) -> bool:
+    """Whether a stored event's place (latitude, longitude, geo_precision, admin1, iso3) is near ``place``."""
+    from .incidents import place_closeness
+
+    latitude, longitude, precision, admin1, iso3 = columns
+    other = Place("", None, iso3, admin1, None, latitude, longitude, None, None, 0, precision or 3, _NO_EVIDENCE)
+    return place_closeness(place, other) is not None
+
+
+_NO_EVIDENCE = Evidence("", (), "")
 
 
 def _utc(moment: dt.datetime) -> dt.datetime:
