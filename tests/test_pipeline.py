@@ -172,6 +172,33 @@ def test_labelled_leads_seizures_and_projectiles(pipeline, text: str, sub_event_
     assert [e.sub_event_type for e in result.events][:1] == [sub_event_type]
 
 
+@pytest.mark.parametrize(
+    ("text", "sub_event_type"),
+    [
+        ("Gunmen seized a pickup truck belonging to a councillor in Menaka on Sunday.", "Looting/property destruction"),
+        (
+            "Settlers burned the main house and a tractor on a farm near Hebron on Monday.",
+            "Looting/property destruction",
+        ),
+        ("Riot police violently dispersed a peaceful march in Minsk on Sunday.", "Excessive force against protesters"),
+        ("Police arrested 30 demonstrators during a protest in Moscow on Saturday.", "Protest with intervention"),
+        ("Protesters threw bottles and fireworks at police in Rotterdam on Monday.", "Violent demonstration"),
+        ("Youths hurled stones at a police patrol near Nablus on Monday.", "Mob violence"),
+        ("On Monday, workers took to the streets in Monclova to demand unpaid wages.", "Peaceful protest"),
+        ("Troops drove back the militants from two villages near Palmyra on Tuesday.", "Government regains territory"),
+        ("Gunmen wounded a trader in Gao on Sunday.", "Attack"),
+    ],
+)
+def test_crowd_property_and_territory_triggers(pipeline, text: str, sub_event_type: str) -> None:  # type: ignore[no-untyped-def]
+    result = run(pipeline, text)
+    assert [e.sub_event_type for e in result.events][:1] == [sub_event_type]
+
+
+def test_weapons_seized_on_a_boat_are_not_a_seized_boat(pipeline) -> None:  # type: ignore[no-untyped-def]
+    result = run(pipeline, "Police displayed weapons seized on a boat in Bosasso on Monday.")
+    assert all(e.sub_event_type != "Looting/property destruction" for e in result.events)
+
+
 def test_every_evidence_span_points_at_its_words(pipeline) -> None:  # type: ignore[no-untyped-def]
     result = run(
         pipeline,
