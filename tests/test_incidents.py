@@ -7,16 +7,21 @@ the slow part); clustering is then tested on the resulting events.
 
 from __future__ import annotations
 
+import csv
 import dataclasses
 import datetime as dt
+import io
+import json
 import sqlite3
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from typer.testing import CliRunner
 
 from conflictlens import store as store_module
+from conflictlens.cli import app
 from conflictlens.incidents import (
     HistoryKind,
     IncidentStatus,
@@ -25,6 +30,8 @@ from conflictlens.incidents import (
     build_incident,
     cluster,
     link_score,
+    update_incidents,
+    write_incidents,
 )
 from conflictlens.records import Document, Extraction, Stance
 from conflictlens.store import SQLiteStore, open_store
@@ -277,3 +284,74 @@ def test_store_v1_is_migrated_to_v2_keeping_events(tmp_path: Path, monkeypatch: 
     finally:
         conn.close()
     assert {"incidents", "incident_events", "incident_history"} <= tables
+
+
+# ---------------------------------------------------------------------------------------------------------
+# API output and the command line
+# ---------------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture()
+def stored(tmp_path: Path, extractions: dict[str, Extraction]) -> Path:
+    """A store file holding every report, with the follow-up attached before the reports it follows."""
+    path = tmp_path / "events.db"
+    with open_store(path) as store:
+        _add(store, extractions[FOLLOW_UP], NOW)
+        for key in REPORTS:
+            store.save(extractions[key])
+    return path
+
+
+def test_update_incidents_attaches_what_is_pending(stored: Path, extractions: dict[str, Extraction]) -> None:
+    with open_store(stored) as store:
+        pending = len(store.unattached_event_ids())
+        assert pending == len(REPORTS) - 1
+        assert update_incidents(store, now=NOW) == pending
+        assert store.unattached_event_ids() == []
+        assert partition(store.incidents()) == partition(cluster(members_of(extractions, *REPORTS)))
+
+
+def test_write_incidents_csv_and_geojson(extractions: dict[str, Extraction]) -> None:
+    incidents = cluster(members_of(extractions, *REPORTS))
+    out = io.StringIO()
+    write_incidents(incidents, "csv", out)
+    rows = list(csv.DictReader(io.StringIO(out.getvalue())))
+    assert [r["id"] for r in rows] == [i.id for i in incidents]
+    assault = next(r for r in rows if r["n_sources"] == str(len(ASSAULT)))
+    assert (assault["fatalities_low"], assault["fatalities_best"], assault["fatalities_high"]) == ("14", "18", "130")
+    out = io.StringIO()
+    write_incidents(incidents, "geojson", out)
+    features = json.loads(out.getvalue())["features"]
+    assert len(features) == len(incidents)
+    assert all(f["geometry"]["type"] == "Point" for f in features)
+
+
+def test_cli_incidents_and_incident(stored: Path, extractions: dict[str, Extraction]) -> None:
+    runner = CliRunner()
+    old_id = build_incident(members_of(extractions, FOLLOW_UP)).id
+    result = runner.invoke(app, ["incidents", "--db", str(stored), "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assault = next(r for r in rows if r["n_sources"] == str(len(ASSAULT)))
+    assert assault["status"] == IncidentStatus.DISPUTED.value and assault["fatalities"] == "18"
+    assert old_id not in {r["id"] for r in rows}
+
+    shown = runner.invoke(app, ["incident", old_id, "--db", str(stored), "--format", "json"])
+    assert shown.exit_code == 0, shown.output
+    data = json.loads(shown.stdout)
+    assert data["id"] == assault["id"]  # the follow-up's first id now points at the merged incident
+    assert any("130 soldiers" in e["quote"] and e["stance"] == "claimed" for e in data["ledger"])
+    assert data["history"][0]["kind"] == HistoryKind.CREATED.value
+
+    table = runner.invoke(app, ["incident", assault["id"], "--db", str(stored)], env={"COLUMNS": "240"})
+    assert table.exit_code == 0 and "Claims ledger" in table.stdout and "Jeeyand Baloch" in table.stdout
+
+    changed = runner.invoke(
+        app, ["incidents", "--db", str(stored), "--changed-since", NOW.isoformat(), "--format", "json"]
+    )
+    payload = json.loads(changed.stdout)
+    assert {i["id"] for i in payload["changed"]} == {r["id"] for r in rows}
+    assert [(r["incident_id"], r["other_id"]) for r in payload["removed"]] == [(old_id, assault["id"])]
+
+    missing = runner.invoke(app, ["incident", "inc-0000000000000000", "--db", str(stored)])
+    assert missing.exit_code == 1
