@@ -199,6 +199,25 @@ def test_weapons_seized_on_a_boat_are_not_a_seized_boat(pipeline) -> None:  # ty
     assert all(e.sub_event_type != "Looting/property destruction" for e in result.events)
 
 
+def test_a_named_site_is_the_place_mention_beside_the_resolved_town(pipeline) -> None:  # type: ignore[no-untyped-def]
+    result = run(pipeline, "A bomb exploded on Cavehill Road in Belfast on Monday, killing two people.")
+    place = result.events[0].place
+    assert place is not None and place.name == "Belfast" and place.mention == "Cavehill Road"
+    assert any(s.text == "Cavehill Road" for s in place.evidence.spans)
+
+
+def test_a_common_noun_site_is_the_place_mention(pipeline) -> None:  # type: ignore[no-untyped-def]
+    result = run(pipeline, "A car bomb exploded in the middle of the street in Mosul on Monday.")
+    place = result.events[0].place
+    assert place is not None and place.name == "Mosul" and place.mention == "street"
+
+
+def test_a_foreign_country_named_for_the_victims_is_not_the_place(pipeline) -> None:  # type: ignore[no-untyped-def]
+    text = "A roadside bomb exploded near Palmyra, Syria on Monday. Two soldiers from Russia were killed."
+    result = run(pipeline, text)
+    assert result.events and all(e.place is not None and e.place.country == "Syria" for e in result.events)
+
+
 def test_every_evidence_span_points_at_its_words(pipeline) -> None:  # type: ignore[no-untyped-def]
     result = run(
         pipeline,

@@ -447,9 +447,14 @@ def _fill_defaults(c: _Candidate, place: Place | None, time: EventTime | None) -
         only_countries
         and place is not None
         and place.feature_code not in COUNTRY_CODES
-        and any(p.iso3 == place.iso3 for p in c.places)
+        and (
+            any(p.iso3 == place.iso3 for p in c.places)
+            or (c.main_country is not None and all(p.country != c.main_country for p in c.places))
+        )
     ):
-        c.places = []  # "to Pakistan" in a report about Balochistan: the finer main place says more
+        # "to Pakistan" in a report about Balochistan: the finer main place says more; "Russia's soldiers" in a
+        # report about Syria names the actor's country, not the event's place
+        c.places = []
     if not c.places and place is not None:
         c.places = [
             replace(
@@ -583,6 +588,7 @@ def _to_event(n: int, c: _Candidate, so: StageOutputs) -> Event:
     place = _best_place(c.places, c.main_country)
     if place is not None and c.own_place and NEAR_RE.search(so.sentences[c.sentence].text) and place.geo_precision == 1:
         place = replace(place, geo_precision=2)
+    place = _with_site(place, c, so)
     actor1, assoc1, actor2, assoc2 = _assign_actors(c, so)
     sub_event_type = _type_by_weapons(_type_by_actors(c), c, so)
     if sub_event_type == "Arrests" and actor1 is not None and actor1.inter in NON_STATE_ARMED:
@@ -612,6 +618,50 @@ def _to_event(n: int, c: _Candidate, so: StageOutputs) -> Event:
             event_type, actor1.inter if actor1 else None, actor2.inter if actor2 else None
         ),
     )
+
+
+# A named site inside the event's town: a street, a road, a base or a building ("on Cavehill Road", "at the
+# Rolando Cafe", "on the Rue Victor Hugo"). The gazetteer cannot resolve it, so it becomes the place's mention
+# (the words as written) beside the resolved town that keeps the coordinates.
+SITE_RE = re.compile(
+    r"\b(?!(?:The|At|In|On|Near|Outside|And|Of|A|An|From|To|By)\b)(?:[A-Z][\w'’.-]*\s+){1,3}"
+    r"(?:Road|Street|St|Avenue|Square|Lane|Boulevard|Airfield|Airport|Air Base|Base|Station|Market|Bazaar|Hotel|"
+    r"Restaurant|Cafe|Café|Cafeteria|Mosque|Church|Temple|School|Hospital|Bridge|Stadium|Mall|Embassy|Checkpoint)\b"
+    r"|\b(?:[Rr]ue|[Cc]alle|[Bb]oulevard) (?:(?:de|du|des|la|le|del)\s+)?(?:[A-Z][\w'’-]+)(?:\s[A-Z][\w'’-]+){0,2}"
+)
+
+
+# A site named by a common noun in the trigger's clause ("in the middle of the street", "throughout the village"),
+# used when no named site is found.
+COMMON_SITE_RE = re.compile(
+    r"\b(?:in|at|near|on|outside|inside|throughout|of) the ((?:\w+ )?(?:village|street|station|market|city|town|"
+    r"airfield|base|camp|checkpoint|restaurant|mosque|church|school|hospital|bridge|square))\b"
+)
+
+
+def _with_site(place: Place | None, c: _Candidate, so: StageOutputs) -> Place | None:
+    """The event's place with the site named in its clause (else in its sentences, merged ones too) as the mention."""
+    if place is None:
+        return None
+    starts = [s.start for s in so.sentences]
+    numbers = [c.sentence] + [bisect.bisect_right(starts, t.start) - 1 for t in c.more_triggers]
+    texts = [(c.clause_text, c.clause_start)] + [(so.sentences[n].text, so.sentences[n].start) for n in numbers]
+    for text, start in texts:
+        m = SITE_RE.search(text)
+        if m is not None:
+            span = Span(start + m.start(), start + m.end(), m.group(0))
+            reason = f"{place.evidence.reason}; the site named in the sentence: {m.group(0)!r}"
+            return _at_site(place, span, reason)
+    m = COMMON_SITE_RE.search(c.clause_text)
+    if m is not None:
+        span = Span(c.clause_start + m.start(1), c.clause_start + m.end(1), m.group(1))
+        return _at_site(place, span, f"{place.evidence.reason}; the site named in the clause: {m.group(1)!r}")
+    return place
+
+
+def _at_site(place: Place, site: Span, reason: str) -> Place:
+    evidence = replace(place.evidence, spans=(*place.evidence.spans, site), reason=reason)
+    return replace(place, mention=site.text, evidence=evidence)
 
 
 NON_STATE_ARMED = frozenset({tx.INTER_REBELS, tx.INTER_POLITICAL_MILITIA, tx.INTER_IDENTITY_MILITIA})
