@@ -192,9 +192,10 @@ _SCHEMA_V2 = (
     "CREATE INDEX ix_incident_events_incident ON incident_events (incident_id)",
     "CREATE INDEX ix_incident_history_at ON incident_history (at)",
     "CREATE INDEX ix_incident_history_incident ON incident_history (incident_id, seq)",
-    # The candidate queries of incident clustering: a date range with coordinates read from the index, and
-    # province-level events (geo precision 3) by date.
-    "CREATE INDEX ix_events_date_lat_lon ON events (event_date, latitude, longitude)",
+    # The candidate queries of incident clustering: a date range and a box answered from one covering index,
+    # and province-level events (geo precision 3) by date.
+    "CREATE INDEX ix_events_incident_candidates "
+    "ON events (event_date, latitude, longitude, geo_precision, event_type, id)",
     "CREATE INDEX ix_events_precision_date ON events (geo_precision, event_date)",
 )
 
@@ -938,39 +939,56 @@ class SQLiteStore(Store):
         first = (window[0] - dt.timedelta(days=MAX_WINDOW_DAYS)).isoformat()
         last = (window[1] + dt.timedelta(days=MAX_WINDOW_DAYS - 31)).isoformat()
         types = compatible_event_types(event.event_type)
-        columns = "SELECT id, latitude, longitude, geo_precision, admin1, iso3 FROM events "
-        # "+event_type": an index on date (and place) must drive these queries, not the type index.
-        common = f"AND doc_id != ? AND +event_type IN ({_marks(len(types))})"
-        # Province-level events compare by province: found by (geo_precision, event_date).
-        sql = f"{columns} WHERE geo_precision = ? AND event_date BETWEEN ? AND ? AND LOWER(admin1) = LOWER(?) {common}"
-        params: list[object] = [PROVINCE_PRECISION, first, last, place.admin1 or "", event.doc_id, *types]
-        if place.geo_precision >= PROVINCE_PRECISION or place.latitude is None or place.longitude is None:
-            if not place.admin1:
-                return []
-            sql = f"{columns} WHERE event_date BETWEEN ? AND ? AND LOWER(admin1) = LOWER(?) {common}"
-            params = [first, last, place.admin1, event.doc_id, *types]
-        else:
+        type_marks = _marks(len(types))
+        found: list[str] = []
+        if place.geo_precision < PROVINCE_PRECISION and place.latitude is not None and place.longitude is not None:
             radius = max(RADIUS_KM.values())
             dlat = radius / 111.0
             dlon = radius / (111.0 * max(0.05, math.cos(math.radians(place.latitude))))
-            # Town-level events: the (event_date, latitude, longitude) index answers the box on its own.
-            sql += (
-                f" UNION {columns} WHERE event_date BETWEEN ? AND ? AND latitude BETWEEN ? AND ? "
-                f"AND longitude BETWEEN ? AND ? {common}"
+            # Town-level events: answered from the covering index alone (date range, box, type). INDEXED BY:
+            # left alone, SQLite may pick the (latitude, longitude) index and scan a latitude band of all dates.
+            rows = self._query(
+                "SELECT id, latitude, longitude, geo_precision FROM events INDEXED BY ix_events_incident_candidates "
+                "WHERE event_date BETWEEN ? AND ? AND latitude BETWEEN ? AND ? AND longitude BETWEEN ? AND ? "
+                f"AND geo_precision < ? AND event_type IN ({type_marks})",
+                [
+                    first,
+                    last,
+                    place.latitude - dlat,
+                    place.latitude + dlat,
+                    place.longitude - dlon,
+                    place.longitude + dlon,
+                    PROVINCE_PRECISION,
+                    *types,
+                ],
             )
-            params += [
-                first,
-                last,
-                place.latitude - dlat,
-                place.latitude + dlat,
-                place.longitude - dlon,
-                place.longitude + dlon,
-                event.doc_id,
-                *types,
-            ]
-        # Only the events near enough by the columns are read whole: rebuilding a record is the slow part.
-        near = [row[0] for row in self._query(sql, params) if _near_by_columns(place, row[1:])]
-        return self.stored_members(near) if near else []
+            found += [r[0] for r in rows if _near_by_columns(place, (r[1], r[2], r[3], None, None))]
+            # Province-level events compare by province: found by (geo_precision, event_date).
+            sql = "SELECT id, latitude, longitude, geo_precision, admin1, iso3 FROM events WHERE geo_precision = ? AND "
+            params: list[object] = [PROVINCE_PRECISION]
+        else:
+            sql = "SELECT id, latitude, longitude, geo_precision, admin1, iso3 FROM events WHERE "
+            params = []
+        if place.admin1:
+            rows = self._query(
+                sql + f"event_date BETWEEN ? AND ? AND LOWER(admin1) = LOWER(?) AND +event_type IN ({type_marks})",
+                [*params, first, last, place.admin1, *types],
+            )
+            found += [r[0] for r in rows if _near_by_columns(place, r[1:])]
+        return self.stored_members(self._overlapping(found, window, event.doc_id)) if found else []
+
+    def _overlapping(self, event_ids: Sequence[str], window: tuple[dt.date, dt.date], doc_id: str) -> list[str]:
+        """Of ``event_ids``, those of another document whose date window overlaps ``window``, read from the
+        columns and two JSON fields: rebuilding a whole record is the slow part, so it is left to survivors."""
+        out: list[str] = []
+        for chunk in _chunks(sorted(set(event_ids))):
+            rows = self._query(
+                "SELECT id, doc_id, event_date, json_extract(record, '$.time.date_end'), "
+                f"json_extract(record, '$.time.time_precision') FROM events WHERE id IN ({_marks(len(chunk))})",
+                chunk,
+            )
+            out += [r[0] for r in rows if r[1] != doc_id and _overlaps_by_columns(window, r[2:])]
+        return out
 
     def stored_members(self, event_ids: Sequence[str]) -> list[Member]:
         out: list[Member] = []
@@ -1077,6 +1095,19 @@ def _near_by_columns(place: Place, columns: Sequence[Any]) -> bool:
 
 
 _NO_EVIDENCE = Evidence("", (), "")
+
+
+def _overlaps_by_columns(window: tuple[dt.date, dt.date], columns: Sequence[Any]) -> bool:
+    """Whether a stored event's date window (event_date, date_end, time_precision) overlaps ``window``."""
+    from .incidents import DATE_SLACK_DAYS
+
+    event_date, date_end, precision = columns
+    if not event_date:
+        return False
+    slack = dt.timedelta(days=DATE_SLACK_DAYS.get(precision, max(DATE_SLACK_DAYS.values())))
+    start = dt.date.fromisoformat(event_date) - slack
+    end = dt.date.fromisoformat(date_end or event_date) + slack
+    return start <= window[1] and window[0] <= end
 
 
 def _utc(moment: dt.datetime) -> dt.datetime:
