@@ -36,7 +36,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Self
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from . import __version__
 from .errors import StoreError
@@ -194,8 +194,7 @@ _SCHEMA_V2 = (
     "CREATE INDEX ix_incident_history_incident ON incident_history (incident_id, seq)",
     # The candidate queries of incident clustering: a date range and a box answered from one covering index,
     # and province-level events (geo precision 3) by date.
-    "CREATE INDEX ix_events_incident_candidates "
-    "ON events (event_date, latitude, longitude, geo_precision, event_type, id)",
+    "CREATE INDEX ix_events_incident_candidates ON events (event_date, latitude, longitude, geo_precision, event_type)",
     "CREATE INDEX ix_events_precision_date ON events (geo_precision, event_date)",
 )
 
@@ -940,7 +939,7 @@ class SQLiteStore(Store):
         last = (window[1] + dt.timedelta(days=MAX_WINDOW_DAYS - 31)).isoformat()
         types = compatible_event_types(event.event_type)
         type_marks = _marks(len(types))
-        found: list[str] = []
+        found: list[int] = []  # rowids: the index entries carry them, so the box query reads no table row
         if place.geo_precision < PROVINCE_PRECISION and place.latitude is not None and place.longitude is not None:
             radius = max(RADIUS_KM.values())
             dlat = radius / 111.0
@@ -948,7 +947,7 @@ class SQLiteStore(Store):
             # Town-level events: answered from the covering index alone (date range, box, type). INDEXED BY:
             # left alone, SQLite may pick the (latitude, longitude) index and scan a latitude band of all dates.
             rows = self._query(
-                "SELECT id, latitude, longitude, geo_precision FROM events INDEXED BY ix_events_incident_candidates "
+                "SELECT rowid, latitude, longitude, geo_precision FROM events INDEXED BY ix_events_incident_candidates "
                 "WHERE event_date BETWEEN ? AND ? AND latitude BETWEEN ? AND ? AND longitude BETWEEN ? AND ? "
                 f"AND geo_precision < ? AND event_type IN ({type_marks})",
                 [
@@ -964,10 +963,11 @@ class SQLiteStore(Store):
             )
             found += [r[0] for r in rows if _near_by_columns(place, (r[1], r[2], r[3], None, None))]
             # Province-level events compare by province: found by (geo_precision, event_date).
-            sql = "SELECT id, latitude, longitude, geo_precision, admin1, iso3 FROM events WHERE geo_precision = ? AND "
+            sql = "SELECT rowid, latitude, longitude, geo_precision, admin1, iso3 FROM events "
+            sql += "WHERE geo_precision = ? AND "
             params: list[object] = [PROVINCE_PRECISION]
         else:
-            sql = "SELECT id, latitude, longitude, geo_precision, admin1, iso3 FROM events WHERE "
+            sql = "SELECT rowid, latitude, longitude, geo_precision, admin1, iso3 FROM events WHERE "
             params = []
         if place.admin1:
             rows = self._query(
@@ -977,14 +977,14 @@ class SQLiteStore(Store):
             found += [r[0] for r in rows if _near_by_columns(place, r[1:])]
         return self.stored_members(self._overlapping(found, window, event.doc_id)) if found else []
 
-    def _overlapping(self, event_ids: Sequence[str], window: tuple[dt.date, dt.date], doc_id: str) -> list[str]:
-        """Of ``event_ids``, those of another document whose date window overlaps ``window``, read from the
+    def _overlapping(self, rowids: Sequence[int], window: tuple[dt.date, dt.date], doc_id: str) -> list[str]:
+        """Ids of the events at ``rowids`` of another document whose date window overlaps ``window``, read from the
         columns and two JSON fields: rebuilding a whole record is the slow part, so it is left to survivors."""
         out: list[str] = []
-        for chunk in _chunks(sorted(set(event_ids))):
+        for chunk in _chunks(sorted(set(rowids))):
             rows = self._query(
                 "SELECT id, doc_id, event_date, json_extract(record, '$.time.date_end'), "
-                f"json_extract(record, '$.time.time_precision') FROM events WHERE id IN ({_marks(len(chunk))})",
+                f"json_extract(record, '$.time.time_precision') FROM events WHERE rowid IN ({_marks(len(chunk))})",
                 chunk,
             )
             out += [r[0] for r in rows if r[1] != doc_id and _overlaps_by_columns(window, r[2:])]
@@ -1152,11 +1152,13 @@ def _incident_from_json(record: str) -> Incident:
     return incident
 
 
+T = TypeVar("T")
+
 # SQLite allows 999 parameters in old builds; IN lists are sent in chunks below that.
 _CHUNK = 500
 
 
-def _chunks(items: list[str]) -> Iterator[list[str]]:
+def _chunks(items: list[T]) -> Iterator[list[T]]:
     for i in range(0, len(items), _CHUNK):
         yield items[i : i + _CHUNK]
 
