@@ -171,6 +171,15 @@ def test_two_reports_agreeing_are_corroborated(extractions: dict[str, Extraction
     assert build_incident([army]).status is IncidentStatus.SINGLE_SOURCE
 
 
+def test_a_confirmed_figure_is_best_and_marks_the_incident_confirmed(extractions: dict[str, Extraction]) -> None:
+    army, follow_up = members_of(extractions, ARMY)[0], members_of(extractions, FOLLOW_UP)[0]
+    confirmed = tuple(dataclasses.replace(c, stance=Stance.CONFIRMED) for c in army.event.claims)
+    army_confirmed = dataclasses.replace(army, event=dataclasses.replace(army.event, claims=confirmed))
+    incident = build_incident([army_confirmed, follow_up, *members_of(extractions, BLA_CLAIM)])
+    assert incident.status is IncidentStatus.CONFIRMED
+    assert (incident.fatalities_low, incident.fatalities_best, incident.fatalities_high) == (14, 14, 130)
+
+
 def test_different_attacks_same_day_same_province_stay_apart(extractions: dict[str, Extraction]) -> None:
     incidents = cluster(members_of(extractions, *REPORTS))
     assault = incident_with(incidents, extractions[BLA_CLAIM].events[0].id)

@@ -372,7 +372,6 @@ _CREDIBILITY = {
     Stance.ALLEGED: 1,
     Stance.DENIED: 0,
 }
-_PARTY_STANCES = frozenset({Stance.CLAIMED, Stance.ALLEGED, Stance.UNCONFIRMED})
 
 
 def _claimant(person: str | None, org: str | None) -> str | None:
@@ -438,16 +437,12 @@ def _agree(a: int, b: int) -> bool:
 
 
 def status_of(estimates: Sequence[SourceEstimate], best: SourceEstimate | None, n_docs: int) -> IncidentStatus:
-    if n_docs <= 1 and not any(e.stance in _PARTY_STANCES for e in estimates):
-        return IncidentStatus.SINGLE_SOURCE
+    """Confirmed when the best figure is; else disputed when any figure differs from the best by more than
+    AGREEMENT_SHARE; else single source (one report) or corroborated (2+ reports, no figure disagreeing)."""
     if best is not None and best.stance is Stance.CONFIRMED:
         return IncidentStatus.CONFIRMED
-    if best is not None:
-        others = [e for e in estimates if e.doc_id != best.doc_id and _agree(e.killed, best.killed)]
-        if others and all(_agree(e.killed, best.killed) for e in estimates):
-            return IncidentStatus.CORROBORATED
-        if any(not _agree(e.killed, best.killed) for e in estimates):
-            return IncidentStatus.DISPUTED
+    if best is not None and any(not _agree(e.killed, best.killed) for e in estimates):
+        return IncidentStatus.DISPUTED
     return IncidentStatus.SINGLE_SOURCE if n_docs <= 1 else IncidentStatus.CORROBORATED
 
 
