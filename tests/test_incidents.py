@@ -29,6 +29,7 @@ from conflictlens.incidents import (
     attach_document,
     build_incident,
     cluster,
+    history_of_change,
     link_score,
     update_incidents,
     write_incidents,
@@ -364,3 +365,19 @@ def test_cli_incidents_and_incident(stored: Path, extractions: dict[str, Extract
 
     missing = runner.invoke(app, ["incident", "inc-0000000000000000", "--db", str(stored)])
     assert missing.exit_code == 1
+
+
+def test_history_records_a_split_and_a_revision(extractions: dict[str, Extraction]) -> None:
+    army, follow_up = members_of(extractions, ARMY)[0], members_of(extractions, FOLLOW_UP)[0]
+    bla, third = members_of(extractions, BLA_CLAIM)[0], members_of(extractions, THIRD)[0]
+    before = build_incident([army, follow_up])
+    after = [build_incident([army, third]), build_incident([follow_up, bla])]
+    members = {m.event.id: m for m in (army, follow_up, bla, third)}
+    history = history_of_change({before.id: before}, after, members, NOW)
+    splits = [h for h in history if h.kind is HistoryKind.SPLIT]
+    assert [(h.incident_id, h.other_id) for h in splits] == [
+        (before.id, i.id) for i in sorted(after, key=lambda i: i.id) if i.id != before.id
+    ]
+    kept = next(i for i in after if i.id == before.id)
+    revised = [h for h in history if h.kind is HistoryKind.REVISED and h.incident_id == kept.id]
+    assert revised and f"-> {kept.fatalities_low}/{kept.fatalities_best}/{kept.fatalities_high}" in revised[0].reason
