@@ -218,6 +218,26 @@ def test_a_foreign_country_named_for_the_victims_is_not_the_place(pipeline) -> N
     assert result.events and all(e.place is not None and e.place.country == "Syria" for e in result.events)
 
 
+@pytest.mark.parametrize(
+    ("text", "sub_event_type"),
+    [
+        ("Gunmen attacked the village of Tieba in Mopti on Monday.", "Attack"),
+        ("Al-Shabab fighters attacked South West State's militiamen near Bardaale on Monday.", "Armed clash"),
+        ("Militants attacked the army base near Tieba on Monday.", "Armed clash"),
+        (
+            "On Monday, government forces thwarted a rebel incursion near Marib, killing several fighters.",
+            "Armed clash",
+        ),
+        ("Police foiled a bomb plot in Lahore on Monday.", "Disrupted weapons use"),
+        ("Gunmen opened fire at a checkpoint near Daraa on Monday.", "Armed clash"),
+        ("Arrests: On Monday, police raided homes in Douma and took 20 young men away.", "Arrests"),
+    ],
+)
+def test_attacks_on_places_thwarted_incursions_and_labelled_arrests(pipeline, text: str, sub_event_type: str) -> None:  # type: ignore[no-untyped-def]
+    result = run(pipeline, text)
+    assert [e.sub_event_type for e in result.events][:1] == [sub_event_type]
+
+
 def test_every_evidence_span_points_at_its_words(pipeline) -> None:  # type: ignore[no-untyped-def]
     result = run(
         pipeline,
