@@ -238,6 +238,22 @@ def test_attacks_on_places_thwarted_incursions_and_labelled_arrests(pipeline, te
     assert [e.sub_event_type for e in result.events][:1] == [sub_event_type]
 
 
+@pytest.mark.parametrize(
+    ("text", "sub_event_type"),
+    [
+        ("Two people were arrested in Kisumu on Monday.", "Arrests"),
+        ("Gunmen detained three traders in Gao on Monday.", "Abduction/forced disappearance"),
+        (
+            "Police seized two tons of marijuana hidden in a truck near Campinas on Monday.",
+            "Looting/property destruction",
+        ),
+    ],
+)
+def test_unattributed_arrests_and_drug_seizures(pipeline, text: str, sub_event_type: str) -> None:  # type: ignore[no-untyped-def]
+    result = run(pipeline, text)
+    assert [e.sub_event_type for e in result.events][:1] == [sub_event_type]
+
+
 def test_every_evidence_span_points_at_its_words(pipeline) -> None:  # type: ignore[no-untyped-def]
     result = run(
         pipeline,

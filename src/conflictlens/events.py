@@ -591,8 +591,10 @@ def _to_event(n: int, c: _Candidate, so: StageOutputs) -> Event:
     place = _with_site(place, c, so)
     actor1, assoc1, actor2, assoc2 = _assign_actors(c, so)
     sub_event_type = _type_by_weapons(_type_by_actors(c), c, so)
-    if sub_event_type == "Arrests" and actor1 is not None and actor1.inter in NON_STATE_ARMED:
-        sub_event_type = "Abduction/forced disappearance"  # ACLED: detention by a non-state group
+    if sub_event_type == "Arrests" and actor1 is not None and actor1.inter in NON_STATE_ARMED and actor1.mention:
+        # ACLED: detention by a non-state group -- one the report names ("Two people were arrested" names none:
+        # the arrest is the police's)
+        sub_event_type = "Abduction/forced disappearance"
         c.reasons.append("detained by a non-state armed group -> Abduction/forced disappearance")
     time = c.time
     if time is not None and c.duration is not None:
