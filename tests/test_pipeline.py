@@ -254,6 +254,23 @@ def test_unattributed_arrests_and_drug_seizures(pipeline, text: str, sub_event_t
     assert [e.sub_event_type for e in result.events][:1] == [sub_event_type]
 
 
+@pytest.mark.parametrize(
+    ("text", "sub_event_type"),
+    [
+        ("The army released 30 rebels in exchange for the release of 16 soldiers in Kidal on Monday.", "Agreement"),
+        (
+            "On Monday, army units pushed al-Shabab militants out of two villages near Marka.",
+            "Government regains territory",
+        ),
+        ("The militants were pushed back from the outskirts of Homs on Monday.", "Government regains territory"),
+        ("Extra police units were dispatched to Kirkuk on Monday.", "Change to group/activity"),
+    ],
+)
+def test_exchanges_pushbacks_and_dispatches(pipeline, text: str, sub_event_type: str) -> None:  # type: ignore[no-untyped-def]
+    result = run(pipeline, text)
+    assert [e.sub_event_type for e in result.events][:1] == [sub_event_type]
+
+
 def test_every_evidence_span_points_at_its_words(pipeline) -> None:  # type: ignore[no-untyped-def]
     result = run(
         pipeline,
