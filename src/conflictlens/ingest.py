@@ -35,11 +35,14 @@ import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from .errors import IngestError
 from .language import detect_language
 from .records import Document, Problem
+
+if TYPE_CHECKING:
+    from .sources import SourceOptions
 
 __all__ = [
     "MAX_DOCUMENT_BYTES",
@@ -76,6 +79,8 @@ PREFIX_WINDOW_CHARS = 300
 TEXT_SUFFIXES = frozenset({"", ".txt", ".text"})
 HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml", ".shtml"})
 JSONL_SUFFIXES = frozenset({".jsonl", ".ndjson"})
+FEED_SUFFIXES = frozenset({".rss", ".atom", ".xml"})  # sniffed by content all the same
+WARC_SUFFIXES = (".warc", ".warc.gz")
 STDIN_NAME = "-"
 
 DateLike = dt.date | dt.datetime | str
@@ -90,14 +95,26 @@ def read_documents(
     published: DateLike | None = None,
     source: str | None = None,
     stdin: IO[str] | None = None,
+    fetch_links: bool = False,
+    allow_private: bool = False,
 ) -> Iterator[Document | Problem]:
     """Read every report in ``paths`` lazily, one :class:`Document` or :class:`Problem` at a time.
 
-    ``paths`` holds files (plain text, HTML, JSON Lines), directories (walked recursively in sorted order)
-    and ``"-"`` for ``stdin`` (text or JSON Lines, sniffed; default ``sys.stdin``). ``published`` and
-    ``source`` override the publication date and outlet of every document.
+    ``paths`` holds files (plain text, HTML, JSON Lines, RSS/Atom feeds sniffed by content, WARC and
+    WARC.gz archives by suffix), directories (walked recursively in sorted order), ``http(s)://`` URLs
+    (a page or a feed) and ``"-"`` for ``stdin`` (text or JSON Lines, sniffed; default ``sys.stdin``).
+    ``published`` and ``source`` override the publication date and outlet of every document.
+
+    ``fetch_links``: a feed item with only a summary is read from the page it links to (else from its
+    summary). ``allow_private``: URLs may reach loopback, private and link-local addresses, which are
+    refused by default (see :func:`conflictlens.sources.check_url_allowed`).
     """
-    options = _Options(published=_date_or_error(published, "published"), source=_clean(source))
+    options = _Options(
+        published=_date_or_error(published, "published"),
+        source=_clean(source),
+        fetch_links=fetch_links,
+        allow_private=allow_private,
+    )
     if isinstance(paths, str | os.PathLike):
         paths = [paths]
     stdin_read = False
@@ -108,6 +125,10 @@ def read_documents(
                 continue
             stdin_read = True
             yield from _read_stream(stdin if stdin is not None else sys.stdin, options)
+        elif isinstance(raw, str) and _is_url(raw):
+            from .sources import read_url
+
+            yield from read_url(raw, options.for_sources())
         else:
             yield from _read_path(Path(raw), options, explicit=True)
 
@@ -715,6 +736,22 @@ class _Options:
 
     published: dt.date | None
     source: str | None
+    fetch_links: bool = False
+    allow_private: bool = False
+
+    def for_sources(self) -> SourceOptions:
+        from .sources import SourceOptions
+
+        return SourceOptions(
+            published=self.published,
+            source=self.source,
+            fetch_links=self.fetch_links,
+            allow_private=self.allow_private,
+        )
+
+
+def _is_url(text: str) -> bool:
+    return text.lower().startswith(("http://", "https://"))
 
 
 def _read_path(path: Path, options: _Options, *, explicit: bool) -> Iterator[Document | Problem]:
@@ -723,13 +760,27 @@ def _read_path(path: Path, options: _Options, *, explicit: bool) -> Iterator[Doc
         yield from _read_directory(path, options)
         return
     suffix = path.suffix.lower()
-    if not explicit and suffix not in TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES:
+    if path.name.lower().endswith(WARC_SUFFIXES):
+        from .sources import open_and_read, read_warc
+
+        yield from open_and_read(origin, read_warc, options.for_sources())
+        return
+    if not explicit and suffix not in TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES | FEED_SUFFIXES:
         yield Problem(
             origin,
             f"skipped: '{suffix}' files are not read from directories (ingest reads .txt, .html, .htm, "
-            ".jsonl and files without an extension); name the file on its own to read it anyway",
+            ".jsonl, .warc, .warc.gz, .rss, .atom, .xml and files without an extension); name the file on "
+            "its own to read it anyway",
             fatal=True,
         )
+        return
+    if suffix not in JSONL_SUFFIXES and _file_is_feed(path):
+        from .sources import open_and_read, read_feed
+
+        yield from open_and_read(origin, read_feed, options.for_sources())
+        return
+    if suffix in FEED_SUFFIXES:
+        yield Problem(origin, f"skipped: '{suffix}' file is not an RSS or Atom feed", fatal=True)
         return
     try:
         if suffix in JSONL_SUFFIXES:
@@ -743,6 +794,17 @@ def _read_path(path: Path, options: _Options, *, explicit: bool) -> Iterator[Doc
         yield Problem(
             origin, f"cannot read the file: {err.strerror or err}; check the path and permissions", fatal=True
         )
+
+
+def _file_is_feed(path: Path) -> bool:
+    """True when the file opens with an RSS or Atom root element (False when it cannot be read)."""
+    from .sources import looks_like_feed
+
+    try:
+        with path.open("rb") as stream:
+            return looks_like_feed(stream.read(SNIFF_CHARS))
+    except OSError:
+        return False  # reading it again reports the error
 
 
 def _read_file(path: Path, suffix: str, options: _Options) -> Document:
