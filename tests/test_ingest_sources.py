@@ -421,6 +421,21 @@ def test_the_guard_checks_every_address_a_name_resolves_to(monkeypatch: pytest.M
         check_url_allowed("https://mixed.example/")
 
 
+def test_the_request_goes_to_the_vetted_address_under_the_original_name(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A second DNS answer (rebinding to 127.0.0.1) cannot be used: the client never resolves the name."""
+    answers = iter([[(2, 1, 6, "", ("93.184.216.34", 0))], [(2, 1, 6, "", ("127.0.0.1", 0))]])
+    monkeypatch.setattr(sources.socket, "getaddrinfo", lambda *args, **kwargs: next(answers))
+    seen: list[tuple[str, str, object]] = []
+
+    def public_site(request: httpx.Request) -> httpx.Response:  # a mock: nothing leaves the process
+        seen.append((str(request.url), request.headers["host"], request.extensions.get("sni_hostname")))
+        return httpx.Response(200, headers={"Content-Type": "text/html"}, content=page().encode())
+
+    fetched = fetch_url("https://news.example:8443/story?id=1", transport=httpx.MockTransport(public_site))
+    assert seen == [("https://93.184.216.34:8443/story?id=1", "news.example:8443", "news.example")]
+    assert fetched.url == "https://news.example:8443/story?id=1"
+
+
 def test_the_guard_refuses_other_schemes() -> None:
     with pytest.raises(IngestError, match="only http and https"):
         check_url_allowed("file:///etc/passwd", allow_private=True)

@@ -54,6 +54,8 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+
 # --- limits --------------------------------------------------------------------------------------------
 # Per network operation (connect, each read): news sites answer in well under a second; 20 s tolerates a
 # slow site without letting one dead host hold up a batch.
@@ -116,12 +118,14 @@ def looks_like_feed(head: bytes) -> bool:
 # --- the address guard ---------------------------------------------------------------------------------
 
 
-def check_url_allowed(url: str, *, allow_private: bool = False) -> None:
+def check_url_allowed(url: str, *, allow_private: bool = False) -> IPAddress | None:
     """Raise :class:`IngestError` unless ``url`` is http(s) and every address its host resolves to is public.
 
     Loopback, private, link-local (169.254.169.254, the cloud metadata service), multicast, reserved and
     unspecified addresses are refused unless ``allow_private``; IPv4 addresses inside IPv6 (::ffff:10.0.0.1)
-    are judged as IPv4. Resolution happens here, before any connection.
+    are judged as IPv4. Resolution happens here, before any connection. Returns the vetted address to
+    connect to (None when ``allow_private``: nothing was resolved), so that a second lookup by the HTTP
+    client cannot be answered differently (DNS rebinding).
     """
     parts = urllib.parse.urlsplit(url)
     if parts.scheme.lower() not in ("http", "https"):
@@ -129,8 +133,9 @@ def check_url_allowed(url: str, *, allow_private: bool = False) -> None:
     if not parts.hostname:
         raise IngestError(url, "the URL has no host name")
     if allow_private:
-        return
-    for address in _resolve(parts.hostname, url):
+        return None
+    addresses = _resolve(parts.hostname, url)
+    for address in addresses:
         reason = _refusal(address)
         if reason is not None:
             raise IngestError(
@@ -138,9 +143,27 @@ def check_url_allowed(url: str, *, allow_private: bool = False) -> None:
                 f"refused: {parts.hostname} resolves to {address}, {reason}; fetching it could reach internal "
                 "services. Pass allow_private=True (the operator's option) if this host is meant to be read",
             )
+    return addresses[0]
 
 
-def _resolve(host: str, url: str) -> list[ipaddress.IPv4Address | ipaddress.IPv6Address]:
+def _pinned_request(url: str, address: IPAddress | None) -> tuple[str, dict[str, str], dict[str, Any]]:
+    """(URL, headers, httpx extensions) that reach ``address`` while naming the original host.
+
+    The host goes in the Host header and, for https, in the TLS SNI name, which is also the name the
+    certificate is checked against.
+    """
+    if address is None:
+        return url, {}, {}
+    parts = urllib.parse.urlsplit(url)
+    host = f"[{address}]" if address.version == 6 else str(address)
+    netloc = f"{host}:{parts.port}" if parts.port else host
+    original_host = parts.netloc.rpartition("@")[2]
+    pinned = urllib.parse.urlunsplit(parts._replace(netloc=netloc))
+    extensions: dict[str, Any] = {"sni_hostname": parts.hostname} if parts.scheme.lower() == "https" else {}
+    return pinned, {"Host": original_host}, extensions
+
+
+def _resolve(host: str, url: str) -> list[IPAddress]:
     try:
         return [ipaddress.ip_address(host.strip("[]").split("%")[0])]
     except ValueError:
@@ -155,7 +178,7 @@ def _resolve(host: str, url: str) -> list[ipaddress.IPv4Address | ipaddress.IPv6
     return sorted(addresses, key=str)
 
 
-def _refusal(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str | None:
+def _refusal(address: IPAddress) -> str | None:
     """Why an address may not be fetched from, or None when it is a public unicast address."""
     if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
         address = address.ipv4_mapped
@@ -198,9 +221,9 @@ def fetch_url(
         headers={"User-Agent": _USER_AGENT},
     ) as client:
         for _ in range(MAX_REDIRECTS + 1):
-            check_url_allowed(url, allow_private=allow_private)
+            address = check_url_allowed(url, allow_private=allow_private)
             try:
-                fetched, location = _get_once(client, url, max_bytes, deadline)
+                fetched, location = _get_once(client, url, address, max_bytes, deadline)
             except httpx.TimeoutException as err:
                 raise IngestError(url, f"timed out after {timeout:g} s ({type(err).__name__}); retry later") from err
             except httpx.HTTPError as err:
@@ -211,9 +234,12 @@ def fetch_url(
     raise IngestError(url, f"more than {MAX_REDIRECTS} redirects; give the final URL")
 
 
-def _get_once(client: httpx.Client, url: str, max_bytes: int, deadline: float) -> tuple[Fetched | None, str]:
-    """(the response, "") or (None, the redirect target)."""
-    with client.stream("GET", url) as response:
+def _get_once(
+    client: httpx.Client, url: str, address: IPAddress | None, max_bytes: int, deadline: float
+) -> tuple[Fetched | None, str]:
+    """(the response, "") or (None, the redirect target), from ``address`` when one was vetted."""
+    pinned, headers, extensions = _pinned_request(url, address)
+    with client.stream("GET", pinned, headers=headers, extensions=extensions) as response:
         if response.is_redirect:
             location = response.headers.get("location", "")
             if not location:
@@ -232,7 +258,7 @@ def _get_once(client: httpx.Client, url: str, max_bytes: int, deadline: float) -
             if time.monotonic() > deadline:
                 raise IngestError(url, "the download took too long (a slow or stalled server); retry later")
         media_type, charset = _content_type(response.headers.get("content-type", ""))
-        return Fetched(str(response.url), media_type, charset, bytes(body)), ""
+        return Fetched(url, media_type, charset, bytes(body)), ""
 
 
 def _over_cap(size: int, cap: int, *, at_least: bool = False) -> str:
