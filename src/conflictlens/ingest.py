@@ -1,4 +1,6 @@
-"""The ingest stage: files, HTML pages, JSON Lines and stdin in, :class:`~conflictlens.records.Document` out.
+"""The ingest stage: files, HTML pages, JSON Lines, stdin, feeds, WARC and URLs in, Documents out.
+
+Feeds, WARC archives and URLs are read by :mod:`conflictlens.sources`.
 
 :func:`read_documents` streams one :class:`Document` per report, or a :class:`Problem` (``fatal=True``) for a
 report that could not be read, and goes on with the rest of the batch. The single-document functions
