@@ -580,6 +580,34 @@ def _register_eval() -> None:
 _register_eval()
 
 
+@app.command()
+def serve(
+    db: Annotated[Path, typer.Option("--db", help="The event store (SQLite file).")] = Path("events.db"),
+    host: Annotated[str, typer.Option(help="Address to listen on; 127.0.0.1 keeps it local.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    write_token_env: Annotated[
+        str, typer.Option(help="Environment variable holding the ingest token; unset refuses all writes.")
+    ] = "CONFLICTLENS_WRITE_TOKEN",
+    read_token_env: Annotated[
+        str, typer.Option(help="Environment variable holding a read token; unset makes reading public.")
+    ] = "CONFLICTLENS_READ_TOKEN",
+) -> None:
+    """Serve the HTTP API (OpenAPI at /openapi.json). Tokens come from the environment, never the command line."""
+    import uvicorn
+
+    from .api import create_app
+
+    try:
+        api = create_app(
+            str(db),
+            write_token=os.environ.get(write_token_env) or None,
+            read_token=os.environ.get(read_token_env) or None,
+        )
+    except ConflictlensError as exc:
+        raise _fail(exc) from exc
+    uvicorn.run(api, host=host, port=port)
+
+
 def main() -> None:
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     app()
