@@ -175,7 +175,7 @@ def ingest(
     source: Annotated[str | None, typer.Option(help="Outlet name for every document.")] = None,
 ) -> None:
     """Extract events from reports and store them (each document once, in one transaction)."""
-    from .runner import RunSummary, extract_paths
+    from .runner import RunSummary, extract_paths, store_extraction
     from .store import open_store
 
     summary = RunSummary()
@@ -189,10 +189,7 @@ def ingest(
                 skip=lambda d: store.has_document(d.id),
             )
             for extraction in _with_progress(extractions, _count_inputs(paths), "ingesting"):
-                if store.save(extraction):
-                    summary.stored += 1
-                else:
-                    summary.duplicates += 1
+                store_extraction(store, extraction, summary)
     except ConflictlensError as exc:
         raise _fail(exc) from exc
     _report_problems(summary.problems)

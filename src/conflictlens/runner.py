@@ -82,10 +82,19 @@ def ingest_paths(
         skip=lambda document: store.has_document(document.id),
     )
     for extraction in extractions:
-        if store.save(extraction):
-            summary.stored += 1
-        else:
-            summary.duplicates += 1
+        store_extraction(store, extraction, summary)
         if on_document is not None:
             on_document(extraction)
     return summary
+
+
+def store_extraction(store: Store, extraction: Extraction, summary: RunSummary) -> None:
+    """Save one document's extraction and attach its events to incidents (a duplicate is only counted)."""
+    from .incidents import attach_document
+
+    if store.save(extraction):
+        summary.stored += 1
+        if extraction.events:
+            attach_document(store, extraction.document.id)
+    else:
+        summary.duplicates += 1
