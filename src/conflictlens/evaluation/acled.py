@@ -41,6 +41,7 @@ from .common import (
     optional_float,
     place_error_km,
     read_rows,
+    record_checks,
     set_metric,
 )
 from .suite import Suite, Unit
@@ -167,19 +168,15 @@ def make_scorer(
             golds: tuple[AcledGold, ...] = unit.golds
             for gold, event in zip(golds, answering_events(golds, extraction), strict=True):
                 results = _row_results(gold, event, gold_type, predicted_type)
-                for key, (ok, gold_value, predicted, evidence) in results.items():
-                    tallies[key] = tallies[key].add(ok)
-                    if not ok:
-                        log.mismatch(
-                            gold.id,
-                            key,
-                            gold_value,
-                            predicted,
-                            evidence,
-                            group_size=len(golds),
-                            event=event_summary(event),
-                            problem=extraction.problem.reason if extraction.problem else None,
-                        )
+                record_checks(
+                    tallies,
+                    log,
+                    gold.id,
+                    results,
+                    group_size=len(golds),
+                    event=event_summary(event),
+                    problem=extraction.problem.reason if extraction.problem else None,
+                )
                 if "sub_event_macro_f1" in metric_keys and gold.sub_event_type is not None:
                     sub_pairs.append((gold.sub_event_type, event.sub_event_type if event else None))
         metrics: dict[str, float] = {}

@@ -439,6 +439,28 @@ def first_event(extraction: Extraction) -> Event | None:
     return extraction.events[0] if extraction.events else None
 
 
+# One metric's verdict on one gold record: (correct, gold value, prediction, evidence).
+Check = tuple[bool, Any, Any, Any]
+
+
+def record_checks(
+    tallies: dict[str, Tally], log: ErrorLog, gold_id: str, checks: Mapping[str, Check], **context: Any
+) -> None:
+    """Count each metric's verdict and write the wrong ones to the error log, with ``context`` beside them."""
+    for key, (ok, gold_value, predicted, evidence) in checks.items():
+        tallies[key] = tallies[key].add(ok)
+        if not ok:
+            log.mismatch(gold_id, key, gold_value, predicted, evidence, **context)
+
+
+def tally_metrics(tallies: Mapping[str, Tally], keys: Iterable[str]) -> dict[str, float]:
+    """The metrics of ``keys`` from their tallies (a metric with nothing to score is left out)."""
+    metrics: dict[str, float] = {}
+    for key in keys:
+        set_metric(metrics, key, tallies[key].value)
+    return metrics
+
+
 def set_metric(metrics: dict[str, float], key: str, value: float | None) -> None:
     """Store a metric rounded to 4 places; a metric with nothing to score is left out (not reported as 0)."""
     if value is not None:

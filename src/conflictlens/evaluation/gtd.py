@@ -17,6 +17,7 @@ from typing import Any
 
 from ..records import ClaimKind, Event, Extraction, Stance
 from .common import (
+    Check,
     ErrorLog,
     Tally,
     event_summary,
@@ -27,7 +28,8 @@ from .common import (
     names_match,
     optional_float,
     read_rows,
-    set_metric,
+    record_checks,
+    tally_metrics,
 )
 from .suite import Suite, Unit, single_units
 
@@ -88,7 +90,7 @@ def score(pairs: Sequence[tuple[Unit[Any], Extraction]], log: ErrorLog) -> dict[
         gold: GtdGold = unit.golds[0]
         events = extraction.events
         event = first_event(extraction)
-        checks: dict[str, tuple[bool, Any, Any, Any]] = {}
+        checks: dict[str, Check] = {}
         if gold.nkill is not None:
             killed = sum(e.toll.fatalities for e in events) if events else None
             checks["nkill_exact"] = (killed == gold.nkill, gold.nkill, killed, None)
@@ -106,22 +108,8 @@ def score(pairs: Sequence[tuple[Unit[Any], Extraction]], log: ErrorLog) -> dict[
                 None if actor is None else {"name": actor.name, "mention": actor.mention},
                 evidence_json(actor.evidence) if actor else None,
             )
-        for key, (ok, gold_value, predicted, evidence) in checks.items():
-            tallies[key] = tallies[key].add(ok)
-            if not ok:
-                log.mismatch(
-                    gold.id,
-                    key,
-                    gold_value,
-                    predicted,
-                    evidence,
-                    event=event_summary(event),
-                    events=len(events),
-                )
-    metrics: dict[str, float] = {}
-    for key in METRICS:
-        set_metric(metrics, key, tallies[key].value)
-    return metrics
+        record_checks(tallies, log, gold.id, checks, event=event_summary(event), events=len(events))
+    return tally_metrics(tallies, METRICS)
 
 
 SUITE = Suite(

@@ -22,6 +22,7 @@ from ..records import Event, Extraction, SideCounts
 from ..taxonomy import INTER_STATE_FORCES
 from .common import (
     NEAR_KM,
+    Check,
     ErrorLog,
     GoldRow,
     Tally,
@@ -33,7 +34,8 @@ from .common import (
     optional_float,
     place_error_km,
     read_rows,
-    set_metric,
+    record_checks,
+    tally_metrics,
 )
 from .suite import Suite, Unit, single_units
 
@@ -163,7 +165,7 @@ def score(pairs: Sequence[tuple[Unit[Any], Extraction]], log: ErrorLog) -> dict[
         events = extraction.events
         event = first_event(extraction)
         found = bool(events)
-        checks: dict[str, tuple[bool, Any, Any, Any]] = {}
+        checks: dict[str, Check] = {}
         if gold.killed.total is not None:
             killed = sum(e.toll.fatalities for e in events) if found else None
             checks["killed_total_exact"] = (
@@ -203,22 +205,8 @@ def score(pairs: Sequence[tuple[Unit[Any], Extraction]], log: ErrorLog) -> dict[
                 predicted,
                 {"actor1": event.actor1.name, "mention": event.actor1.mention} if event and event.actor1 else None,
             )
-        for key, (ok, gold_value, predicted_value, evidence) in checks.items():
-            tallies[key] = tallies[key].add(ok)
-            if not ok:
-                log.mismatch(
-                    gold.id,
-                    key,
-                    gold_value,
-                    predicted_value,
-                    evidence,
-                    event=event_summary(event),
-                    events=len(events),
-                )
-    metrics: dict[str, float] = {}
-    for key in METRICS:
-        set_metric(metrics, key, tallies[key].value)
-    return metrics
+        record_checks(tallies, log, gold.id, checks, event=event_summary(event), events=len(events))
+    return tally_metrics(tallies, METRICS)
 
 
 def _figure_evidence(events: Sequence[Event]) -> Mapping[str, Any] | None:
