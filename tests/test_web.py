@@ -208,8 +208,8 @@ def test_dashboard_draws_map_timeline_and_table_offline(tab: Tab) -> None:
     assert len(events) == len(REPORTS), "each test report gives one event"
     assert tab.page.locator("path.event-marker").count() == len(located)
     assert _table_dates(tab) == [e["event_date"] for e in events]
-    outlines = tab.page.locator(".leaflet-overlay-pane path:not(.event-marker)").count()
-    assert outlines > 100, "the offline country outlines are drawn"
+    tab.page.wait_for_selector("body[data-basemap=ready]")
+    assert tab.page.locator(".leaflet-outlines-pane path").count() > 100, "the offline country outlines are drawn"
     bars = tab.page.locator("#timeline rect.bar")
     counts = [int(c or 0) for c in bars.evaluate_all("(rs) => rs.map((r) => r.dataset.count)")]
     assert sum(counts) == len([e for e in events if e["event_date"]])

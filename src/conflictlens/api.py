@@ -183,18 +183,39 @@ def timeline_bins(first: dt.date, last: dt.date, max_bins: int = TIMELINE_MAX_BI
     raise AssertionError("unreachable: the last unit always returns")
 
 
+def _date_extent(store: Store, filters: dict[str, Any]) -> tuple[dt.date, dt.date] | None:
+    """The first and last event dates matching ``filters``, found by bisecting on counts (about 22 indexed
+    count queries each): fetching the first and last event by date would sort every matching record."""
+    low = filters.get("since") or dt.date.min
+    high = filters.get("until") or dt.date.max
+
+    def count(since: dt.date, until: dt.date) -> int:
+        return store.count_events(**{**filters, "since": since, "until": until})
+
+    if count(low, high) == 0:
+        return None
+    lo, hi = low.toordinal(), high.toordinal()
+    while lo < hi:  # the first day d with events in [low, d]
+        mid = (lo + hi) // 2
+        lo, hi = (lo, mid) if count(low, dt.date.fromordinal(mid)) else (mid + 1, hi)
+    first = dt.date.fromordinal(lo)
+    lo, hi = first.toordinal(), high.toordinal()
+    while lo < hi:  # the last day d with events in [d, high]
+        mid = (lo + hi + 1) // 2
+        lo, hi = (mid, hi) if count(dt.date.fromordinal(mid), high) else (lo, mid - 1)
+    return first, dt.date.fromordinal(lo)
+
+
 def event_timeline(store: Store, filters: dict[str, Any], max_bins: int = TIMELINE_MAX_BINS) -> dict[str, Any]:
     """Counts of the events matching ``filters`` (keyword arguments of :meth:`Store.count_events`) per bin of
     :func:`timeline_bins` over their own date extent. Counted in the store, bin by bin: no event is loaded."""
-    dated = {**filters, "since": filters.get("since") or dt.date.min}
-    n_dated = store.count_events(**dated)
-    undated = 0 if filters.get("since") or filters.get("until") else store.count_events(**filters) - n_dated
-    if n_dated == 0:
+    undated = 0
+    if not filters.get("since") and not filters.get("until"):
+        undated = store.count_events(**filters) - store.count_events(**{**filters, "since": dt.date.min})
+    extent = _date_extent(store, filters)
+    if extent is None:
         return {"unit": "day", "first": None, "last": None, "bins": [], "undated": undated}
-    first_event = store.events(**dated, limit=1)[0]
-    last_event = store.events(**dated, offset=n_dated - 1, limit=1)[0]
-    assert first_event.time is not None and last_event.time is not None  # dated by the since filter
-    first, last = first_event.time.event_date, last_event.time.event_date
+    first, last = extent
     unit, starts = timeline_bins(first, last, max_bins)
     bins = []
     for start in starts:

@@ -28,8 +28,10 @@ TILE_ATTRIBUTION_ENV = "CONFLICTLENS_TILE_ATTRIBUTION"
 # What the page may be served: its own files and the vendored ones. Anything else under WEB_DIR (this module)
 # is not a static file.
 STATIC_SUFFIXES = {".js": "text/javascript", ".css": "text/css", ".json": "application/json", ".png": "image/png"}
-# How many events the map draws and the table shows per page. The map's 1,000 markers keep the first load of
-# a 100,000-event store near a second (benchmarks/dashboard_load.py); a filter or a brush narrows to the rest.
+# How many events the map draws (the latest that match) and the table shows per page. The API rebuilds every
+# event record it returns, so the map's limit sets the first load time: over 100,000 events on a shared 2-core
+# machine (benchmarks/dashboard_load.py) 1,000 markers gave ~2.0 s and 500 gave ~1.5 s; 1,000 keeps about ten
+# days of a busy feed on the map. A filter or a brush reaches the rest.
 MAP_LIMIT = 1000
 TABLE_PAGE_SIZE = 50
 SECURITY_HEADERS = {

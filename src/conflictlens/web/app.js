@@ -127,15 +127,17 @@
     if (tileUrl) {
       L.tileLayer(tileUrl, { attribution: escapeAttribution(state.config.tile_attribution || ""), maxZoom: 18 }).addTo(map);
     }
-    const topo = await (await fetch("/static/vendor/world-atlas/countries-110m.json")).json();
-    const countries = topojson.feature(topo, topo.objects.countries);
-    L.geoJSON(countries, {
-      interactive: false,
-      style: { color: "#7a8793", weight: 0.8, fillColor: "#eef1f3", fillOpacity: tileUrl ? 0 : 1 },
-    }).addTo(map);
+    // The outlines go in a pane under the markers, so they can arrive after the events without covering them.
+    map.createPane("outlines").style.zIndex = 350;
     map.attributionControl.addAttribution("Country outlines: Natural Earth via world-atlas");
     state.map = map;
     state.markers = L.layerGroup().addTo(map);
+    const topo = await (await fetch("/static/vendor/world-atlas/countries-110m.json")).json();
+    L.geoJSON(topojson.feature(topo, topo.objects.countries), {
+      pane: "outlines",
+      interactive: false,
+      style: { color: "#7a8793", weight: 0.8, fillColor: "#eef1f3", fillOpacity: tileUrl ? 0 : 1 },
+    }).addTo(map);
   }
 
   function markerRadius(fatalities) {
@@ -202,14 +204,36 @@
       });
   }
 
+  function latestWindow(filters) {
+    // The map shows the latest events that match. The timeline's counts (same filters) say from which bin on
+    // they number at most map_limit; asking for events since then keeps the store's query small.
+    const limit = state.config.map_limit;
+    const bins = (state.timeline ? state.timeline.bins : []).filter(
+      (b) => (!filters.since || b.end >= filters.since) && (!filters.until || b.start <= filters.until)
+    );
+    let i = bins.length;
+    let count = 0;
+    while (i > 0 && count + bins[i - 1].count <= limit) {
+      count += bins[i - 1].count;
+      i -= 1;
+    }
+    if (i === 0) return filters; // everything fits
+    const from = bins[Math.min(i, bins.length - 1)].start;
+    return Object.assign({}, filters, { since: filters.since && filters.since > from ? filters.since : from });
+  }
+
   async function loadMap(filters) {
-    const body = await api("/events", Object.assign({}, filters, { format: "geojson", limit: state.config.map_limit }));
+    const limit = state.config.map_limit;
+    const window = latestWindow(filters);
+    const body = await api("/events", Object.assign({}, window, { format: "geojson", limit }));
     drawMarkers(body.features);
-    const shown = body.features.length;
-    $("#map-note").textContent =
-      body.total > state.config.map_limit
-        ? `The map shows the first ${fmt(state.config.map_limit)} of ${fmt(body.total)} matching events (by date); narrow the filters or the dates to see the others.`
-        : `${fmt(shown)} of ${fmt(body.total)} matching events have coordinates.`;
+    return { shown: body.features.length, complete: window === filters && body.total <= limit };
+  }
+
+  function noteMap(map, total) {
+    $("#map-note").textContent = map.complete
+      ? `${fmt(map.shown)} of ${fmt(total)} matching events have coordinates; all are on the map.`
+      : `The map shows the latest ${fmt(map.shown)} of ${fmt(total)} matching events; narrow the filters or brush the timeline to see the others.`;
   }
 
   // -- table -------------------------------------------------------------------------------------------
@@ -356,10 +380,11 @@
     const filters = currentFilters();
     setState("loading", "Loading…");
     try {
-      const jobs = [loadTable(filters), loadTimeline(filters)];
-      if (!(options && options.tableOnly)) jobs.push(loadMap(filters));
-      const [total] = await Promise.all(jobs);
+      const tableOnly = Boolean(options && options.tableOnly);
+      const timelineThenMap = loadTimeline(filters).then(() => (tableOnly ? null : loadMap(filters)));
+      const [total, map] = await Promise.all([loadTable(filters), timelineThenMap]);
       if (seq !== state.loadSeq) return;
+      if (map) noteMap(map, total);
       state.dashboardLoaded = true;
       setState("ready", `${fmt(total)} events match`);
     } catch (err) {
@@ -545,9 +570,10 @@
   }
 
   async function start() {
+    let basemap;
     try {
       state.config = await api("/dashboard/config");
-      await initMap();
+      basemap = initMap(); // the events load while the outlines are fetched and drawn
     } catch (err) {
       setState("error", "The dashboard could not start: " + err.message);
       return;
@@ -558,6 +584,13 @@
     window.addEventListener("hashchange", route);
     window.addEventListener("resize", drawTimeline);
     route();
+    try {
+      await basemap;
+      document.body.dataset.basemap = "ready";
+    } catch (err) {
+      document.body.dataset.basemap = "error";
+      $("#map-note").textContent = "The country outlines could not be drawn: " + err.message;
+    }
   }
 
   document.addEventListener("DOMContentLoaded", start);
