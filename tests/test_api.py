@@ -297,3 +297,11 @@ def test_tile_url_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch) ->
     assert config.tile_origin == "https://tiles.example.org"
     monkeypatch.setenv("CONFLICTLENS_TILE_URL", "")
     assert DashboardConfig.from_environment().tile_url is None
+
+
+def test_dashboard_page_is_public_but_its_data_needs_the_read_token(store: Any) -> None:
+    app = TestClient(create_app(store, read_token=READ, dashboard=DashboardConfig()), raise_server_exceptions=False)
+    for path in ("/", "/static/app.js", "/dashboard/config"):
+        assert app.get(path).status_code == 200, path
+    assert app.get("/timeline").status_code == 401
+    assert app.get("/timeline", headers={"Authorization": f"Bearer {READ}"}).status_code == 200

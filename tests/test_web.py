@@ -16,6 +16,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -100,14 +101,13 @@ def web_store(pipeline: Any) -> Iterator[Store]:
     store.close()
 
 
-@pytest.fixture(scope="module")
-def base_url(web_store: Store) -> Iterator[str]:
-    """The app (offline basemap, no tiles) under uvicorn on a free localhost port, in a thread."""
+@contextmanager
+def _served(app: Any) -> Iterator[str]:
+    """``app`` under uvicorn on a free localhost port, in a thread; yields its base URL."""
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
-    config = uvicorn.Config(create_app(web_store, dashboard=DashboardConfig()), log_level="warning", lifespan="off")
-    server = uvicorn.Server(config)
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     deadline = time.monotonic() + 10
@@ -115,10 +115,19 @@ def base_url(web_store: Store) -> Iterator[str]:
         if time.monotonic() > deadline or not thread.is_alive():
             pytest.fail("uvicorn did not start within 10 s")
         time.sleep(0.02)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
-    sock.close()
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        sock.close()
+
+
+@pytest.fixture(scope="module")
+def base_url(web_store: Store) -> Iterator[str]:
+    """The app with the offline basemap only (no tiles configured)."""
+    with _served(create_app(web_store, dashboard=DashboardConfig())) as url:
+        yield url
 
 
 # -- the browser ---------------------------------------------------------------------------------------
@@ -315,3 +324,25 @@ def test_hostile_article_is_shown_as_text_and_never_runs(tab: Tab) -> None:
     assert tab.page.evaluate("() => document.querySelectorAll('script').length") == 3, "only the page's own scripts"
     assert tab.page.evaluate("() => window.__pwned") is None
     tab.assert_clean()
+
+
+def test_read_token_is_asked_for_then_used(browser: Any, web_store: Store) -> None:
+    app = create_app(web_store, read_token="r-token", dashboard=DashboardConfig())
+    with _served(app) as url:
+        context = browser.new_context(viewport={"width": 1280, "height": 1000})
+        context.set_default_timeout(TIMEOUT_MS)
+        page = context.new_page()
+        try:
+            page.goto(url + "/")
+            page.wait_for_selector("body[data-state=error]")
+            assert page.locator("#token-form").is_visible()
+            assert page.locator("#events-table tbody tr").count() == 0
+            page.fill("#token-form input[name=token]", "r-token")
+            page.click("#token-form button[type=submit]")
+            page.wait_for_selector(READY)
+            assert not page.locator("#token-form").is_visible()
+            assert page.locator("#events-table tbody tr").count() == len(REPORTS)
+        finally:
+            ARTIFACTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(ARTIFACTS / "test_read_token_is_asked_for_then_used.png"), full_page=True)
+            context.close()
