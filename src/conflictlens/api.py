@@ -13,7 +13,7 @@ import io
 import logging
 import threading
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
@@ -225,6 +225,32 @@ def event_timeline(store: Store, filters: dict[str, Any], max_bins: int = TIMELI
     return {"unit": unit, "first": first.isoformat(), "last": last.isoformat(), "bins": bins, "undated": undated}
 
 
+def event_filters(
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    country: str | None = None,
+    admin1: str | None = None,
+    event_type: str | None = None,
+    actor: str | None = None,
+    bbox: str | None = Query(None, description="min_lon,min_lat,max_lon,max_lat"),
+    q: str | None = Query(None, description="free text in the notes or location"),
+) -> dict[str, Any]:
+    """The event filters shared by GET /events and GET /timeline, as keyword arguments of ``Store.events``."""
+    return {
+        "since": since,
+        "until": until,
+        "country": country,
+        "admin1": admin1,
+        "event_type": event_type,
+        "actor": actor,
+        "bbox": _parse_bbox(bbox),
+        "text": q,
+    }
+
+
+EventFilters = Annotated[dict[str, Any], Depends(event_filters)]
+
+
 def create_app(
     store_target: str | Store,
     *,
@@ -307,53 +333,17 @@ def create_app(
         return {"status": "ok", "stats": store.stats()}
 
     @app.get("/timeline", dependencies=[Depends(require_read)])
-    def timeline(
-        since: dt.date | None = None,
-        until: dt.date | None = None,
-        country: str | None = None,
-        admin1: str | None = None,
-        event_type: str | None = None,
-        actor: str | None = None,
-        bbox: str | None = Query(None, description="min_lon,min_lat,max_lon,max_lat"),
-        q: str | None = Query(None, description="free text in the notes or location"),
-    ) -> dict[str, Any]:
+    def timeline(filters: EventFilters) -> dict[str, Any]:
         """Event counts per day (or week, month, year when they span longer) with the filters of GET /events."""
-        filters: dict[str, Any] = {
-            "since": since,
-            "until": until,
-            "country": country,
-            "admin1": admin1,
-            "event_type": event_type,
-            "actor": actor,
-            "bbox": _parse_bbox(bbox),
-            "text": q,
-        }
         return event_timeline(store, filters)
 
     @app.get("/events", dependencies=[Depends(require_read)])
     def list_events(
-        since: dt.date | None = None,
-        until: dt.date | None = None,
-        country: str | None = None,
-        admin1: str | None = None,
-        event_type: str | None = None,
-        actor: str | None = None,
-        bbox: str | None = Query(None, description="min_lon,min_lat,max_lon,max_lat"),
-        q: str | None = Query(None, description="free text in the notes or location"),
+        filters: EventFilters,
         limit: int = Query(DEFAULT_LIMIT, ge=0, le=MAX_LIMIT),
         offset: int = Query(0, ge=0),
         format: str = Query("json", pattern="^(json|geojson|csv)$"),
     ) -> Response:
-        filters: dict[str, Any] = {
-            "since": since,
-            "until": until,
-            "country": country,
-            "admin1": admin1,
-            "event_type": event_type,
-            "actor": actor,
-            "bbox": _parse_bbox(bbox),
-            "text": q,
-        }
         events = store.events(**filters, limit=limit, offset=offset)
         total = store.count_events(**filters)
         documents = {d: store.document(d) for d in {e.doc_id for e in events}}
