@@ -283,7 +283,7 @@ def test_store_v1_is_migrated_to_v2_keeping_events(tmp_path: Path, monkeypatch: 
             s.save(extraction)
             assert s.schema_version() == 1
     with SQLiteStore(path) as s:
-        assert s.schema_version() == 2
+        assert s.schema_version() == store_module.SCHEMA_VERSION
         assert s.events() == list(extraction.events)
         assert s.incidents() == []
         result = attach_document(s, extraction.document.id, now=NOW)

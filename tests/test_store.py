@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -315,6 +316,16 @@ def filled(store: Store) -> Store:
         ({"text": "%"}, {"lahore_protest"}),
         ({"text": "_"}, set()),
         ({"doc_id": DOC_B.id}, {"kabul_bombing"}),
+        # Substrings go through the trigram index from three characters on, inside words and across spaces.
+        ({"text": "heckpoin"}, {"quetta_clash"}),
+        ({"text": "THREW STONES AT"}, {"suva_riot"}),
+        ({"actor": "LIBERATION"}, {"quetta_clash"}),
+        ({"actor": "wyers (pak"}, {"lahore_protest"}),
+        ({"actor": "ers"}, {"lahore_protest", "suva_riot"}),
+        ({"text": "50"}, {"lahore_protest"}),
+        ({"country": "PAKISTAN"}, {"quetta_clash", "lahore_protest"}),
+        ({"country": "fji"}, {"suva_riot"}),
+        ({"admin1": "central"}, {"suva_riot"}),
         ({"country": "PAK", "event_type": "Battles"}, {"quetta_clash"}),
     ],
 )
@@ -334,6 +345,32 @@ def test_events_are_ordered_by_date_then_id_undated_last(filled: Store) -> None:
     assert [e.id for e in filled.events(offset=3)] == ids[3:]
     assert filled.events(limit=0) == []
     assert filled.count_events() == len(ids)
+
+
+def test_undated_events_come_last_in_every_filter_and_page(store: Store) -> None:
+    doc = make_document()
+    late, undated, early = (
+        make_event(doc, 1, time=make_time(doc, dt.date(2024, 5, 1))),
+        make_event(doc, 2, notes="Gunmen raided a village; no date was given."),
+        make_event(doc, 3, time=make_time(doc, dt.date(2023, 1, 1))),
+    )
+    store.save(make_extraction(doc, events=[late, undated, early]))
+    assert [e.id for e in store.events()] == [early.id, late.id, undated.id]
+    assert [e.id for e in store.events(text="gunmen")] == [early.id, late.id, undated.id]
+    assert [e.id for e in store.events(limit=1, offset=2)] == [undated.id]
+    assert [e.id for e in store.events(since="2000-01-01")] == [early.id, late.id]
+    assert [e.id for e in store.events(until="9999-12-31")] == [early.id, late.id]
+
+
+def test_text_search_takes_quotes_and_query_syntax_literally(store: Store) -> None:
+    doc = make_document()
+    quoted = make_event(doc, 1, notes='The group called it "Operation Herof" OR NOT a raid*.')
+    plain = make_event(doc, 2, notes="Operation Herof began at night.")
+    store.save(make_extraction(doc, events=[quoted, plain]))
+    assert [e.id for e in store.events(text='"operation herof"')] == [quoted.id]
+    assert [e.id for e in store.events(text='herof" OR NOT')] == [quoted.id]
+    assert [e.id for e in store.events(text="raid*")] == [quoted.id]
+    assert [e.id for e in store.events(text="NEAR(")] == []
 
 
 def test_same_day_events_are_ordered_by_id(store: Store) -> None:
@@ -366,7 +403,33 @@ def test_date_and_country_filters_use_indexes(tmp_path: Path) -> None:
         for where in (EventFilter(since=dt.date(2024, 1, 1)), EventFilter(country="Pakistan")):
             condition, params = where.where()
             plan = conn.execute(f"EXPLAIN QUERY PLAN SELECT id FROM events WHERE {condition}", params).fetchall()
-            assert any("USING INDEX" in str(step[-1]) for step in plan), plan
+            assert any(re.search("USING (COVERING )?INDEX", str(step[-1])) for step in plan), plan
+    finally:
+        conn.close()
+
+
+def test_filtered_pages_are_read_from_indexes(tmp_path: Path) -> None:
+    path = tmp_path / "events.db"
+    open_store(path).close()
+    conn = sqlite3.connect(path)
+    try:
+        expected = {
+            "ix_events_order": EventFilter(),
+            "ix_events_country": EventFilter(country="Nigeria", since=dt.date(2024, 1, 1)),
+            "ix_events_type": EventFilter(event_type="Protests", since=dt.date(2024, 1, 1)),
+            "ix_events_lat_lon": EventFilter(bbox=(65.0, 28.0, 70.0, 32.0)),
+            "events_fts": EventFilter(actor="river"),
+        }
+        for index, where in expected.items():
+            condition, params = where.where()
+            sql = f"EXPLAIN QUERY PLAN SELECT id FROM events WHERE {condition} ORDER BY date_order, id LIMIT 50"
+            steps = [str(step[-1]) for step in conn.execute(sql, params)]
+            assert any(index in step for step in steps), steps
+            assert "SCAN events" not in steps, f"a full table scan: {steps}"
+            if index in ("ix_events_order", "ix_events_country", "ix_events_type"):
+                assert not any("TEMP B-TREE" in step for step in steps), (
+                    f"the page is sorted, not read in order: {steps}"
+                )
     finally:
         conn.close()
 
@@ -442,6 +505,34 @@ def test_older_schema_is_migrated_in_order_keeping_data(tmp_path: Path, monkeypa
     finally:
         conn.close()
     assert "reviewed" in columns
+
+
+def test_v2_store_migrates_to_v3_and_its_events_are_searchable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "events.db"
+    with monkeypatch.context() as patch:
+        patch.setattr(store_module, "MIGRATIONS", store_module.MIGRATIONS[:2])
+        with SQLiteStore(path) as old:
+            for doc in (DOC_A, DOC_B, DOC_C):
+                old.save(make_extraction(doc, events=[e for e in FILTER_EVENTS.values() if e.doc_id == doc.id]))
+            assert old.schema_version() == 2
+    with SQLiteStore(path) as s:
+        assert s.schema_version() == 3 and s.meta()["schema_version"] == "3"
+        names = {event.id: name for name, event in FILTER_EVENTS.items()}
+        assert [names[e.id] for e in s.events()] == [
+            "suva_riot",
+            "kabul_bombing",
+            "quetta_clash",
+            "lahore_protest",
+            "undated_raid",
+        ]
+        assert {names[e.id] for e in s.events(actor="liberation")} == {"quetta_clash"}
+        assert {names[e.id] for e in s.events(text="threw stones")} == {"suva_riot"}
+        assert {names[e.id] for e in s.events(country="PAKISTAN", since="2024-03-05")} == {"lahore_protest"}
+        assert {names[e.id] for e in s.events(admin1="punjab")} == {"lahore_protest"}
+        # Rows written after the migration are indexed by the triggers.
+        doc = make_document("Report D: a later clash.")
+        s.save(make_extraction(doc, events=[make_event(doc, 1, notes="Troops clashed with rebels near Abeche.")]))
+        assert [e.doc_id for e in s.events(text="abeche")] == [doc.id]
 
 
 def test_failed_migration_leaves_the_file_at_its_version(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -25,7 +25,9 @@ backend can share :class:`EventFilter` and the table layout.
 from __future__ import annotations
 
 import abc
+import dataclasses
 import datetime as dt
+import enum
 import json
 import logging
 import math
@@ -204,9 +206,73 @@ def _create_schema_v2(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
 
 
+# Events without a date sort after every dated one: their ``date_order`` is this day, which no report gives.
+UNDATED_ORDER = "9999-12-31"
+
+# Version 3 makes the API's filtered, paged queries use indexes. ``date_order`` (the event date, undated last)
+# is the sort key, so ``ORDER BY date_order, id`` reads an index in order instead of sorting every row;
+# ``country_key``/``admin1_key`` are the names in lower case. They are plain columns kept by triggers (SQLite
+# reads expression and virtual columns from the table row, not from the index, so those indexes do not cover
+# a query). Each equality filter gets an index ending in (date_order, id), so a filtered page is one index
+# range. Actor and free-text filters are substring searches answered by ``events_fts``, an FTS5 index with the
+# trigram tokenizer over the events table's own columns (external content, keyed by rowid).
+_KEYS = f"date_order = COALESCE(new.event_date, '{UNDATED_ORDER}'), country_key = LOWER(new.country), " + (
+    "admin1_key = LOWER(new.admin1)"
+)
+_FTS_COLUMNS = "actor1, actor2, assoc_actors, notes, location"
+_FTS_OLD = "'delete', old.rowid, old.actor1, old.actor2, old.assoc_actors, old.notes, old.location"
+_FTS_NEW = "new.rowid, new.actor1, new.actor2, new.assoc_actors, new.notes, new.location"
+
+
+def _key_columns(table: str) -> tuple[str, ...]:
+    """The sort and filter keys of ``table`` (events or incidents), filled now and kept by triggers."""
+    return (
+        f"ALTER TABLE {table} ADD COLUMN date_order TEXT NOT NULL DEFAULT '{UNDATED_ORDER}'",
+        f"ALTER TABLE {table} ADD COLUMN country_key TEXT",
+        f"ALTER TABLE {table} ADD COLUMN admin1_key TEXT",
+        f"UPDATE {table} SET {_KEYS.replace('new.', '')}",
+        f"CREATE TRIGGER {table}_keys_insert AFTER INSERT ON {table} BEGIN "
+        f"UPDATE {table} SET {_KEYS} WHERE rowid = new.rowid; END",
+        f"CREATE TRIGGER {table}_keys_update AFTER UPDATE OF event_date, country, admin1 ON {table} BEGIN "
+        f"UPDATE {table} SET {_KEYS} WHERE rowid = new.rowid; END",
+        f"CREATE INDEX ix_{table}_order ON {table} (date_order, id)",
+    )
+
+
+_SCHEMA_V3 = (
+    *_key_columns("events"),
+    *_key_columns("incidents"),
+    *(f"DROP INDEX ix_events_{name}" for name in ("country", "iso3", "admin1", "type", "sub_event_type", "lat_lon")),
+    "CREATE INDEX ix_events_country ON events (country_key, date_order, id)",
+    "CREATE INDEX ix_events_iso3 ON events (iso3, date_order, id)",
+    "CREATE INDEX ix_events_admin1 ON events (admin1_key, date_order, id)",
+    "CREATE INDEX ix_events_type ON events (event_type, date_order, id)",
+    "CREATE INDEX ix_events_sub_event_type ON events (sub_event_type, date_order, id)",
+    # A map view's box: the rows are found and ordered from this index alone.
+    "CREATE INDEX ix_events_lat_lon ON events (latitude, longitude, date_order, id)",
+    # Substring search: the trigram tokenizer matches any run of 3 or more characters, ignoring case.
+    f"CREATE VIRTUAL TABLE events_fts USING fts5 ({_FTS_COLUMNS}, content = 'events', content_rowid = 'rowid', "
+    "tokenize = 'trigram')",
+    f"CREATE TRIGGER events_fts_insert AFTER INSERT ON events BEGIN "
+    f"INSERT INTO events_fts (rowid, {_FTS_COLUMNS}) VALUES ({_FTS_NEW}); END",
+    f"CREATE TRIGGER events_fts_delete AFTER DELETE ON events BEGIN "
+    f"INSERT INTO events_fts (events_fts, rowid, {_FTS_COLUMNS}) VALUES ({_FTS_OLD}); END",
+    f"CREATE TRIGGER events_fts_update AFTER UPDATE OF {_FTS_COLUMNS} ON events BEGIN "
+    f"INSERT INTO events_fts (events_fts, rowid, {_FTS_COLUMNS}) VALUES ({_FTS_OLD}); "
+    f"INSERT INTO events_fts (rowid, {_FTS_COLUMNS}) VALUES ({_FTS_NEW}); END",
+    "INSERT INTO events_fts (events_fts) VALUES ('rebuild')",
+)
+
+
+def _create_schema_v3(conn: sqlite3.Connection) -> None:
+    for statement in _SCHEMA_V3:
+        conn.execute(statement)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "documents, events, claims and meta tables with their indexes", _create_schema_v1),
     Migration(2, "incidents, incident_events and incident_history tables", _create_schema_v2),
+    Migration(3, "date_order sort key, filter indexes ending in it, events_fts trigram text index", _create_schema_v3),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -233,6 +299,17 @@ def _like_pattern(words: str) -> str:
     """A LIKE pattern matching ``words`` anywhere, with LIKE's wildcards taken literally."""
     escaped = words.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
+
+
+class Dialect(enum.Enum):
+    """The SQL flavour a filter is rendered in; the value is its parameter placeholder."""
+
+    SQLITE = "?"
+    POSTGRES = "%s"
+
+    @property
+    def placeholder(self) -> str:
+        return str(self.value)
 
 
 @dataclass(frozen=True)
@@ -275,22 +352,29 @@ class EventFilter:
         if not (-180 <= min_lon <= 180 and -180 <= max_lon <= 180):
             raise StoreError(f"bbox={bbox!r}: longitudes must lie in [-180, 180]")
 
-    def where(self, placeholder: str = "?") -> tuple[str, list[object]]:
-        """The SQL condition (``"1 = 1"`` when no filter is set) and its parameters, in order."""
-        p = placeholder
+    def where(self, dialect: Dialect = Dialect.SQLITE) -> tuple[str, list[object]]:
+        """The SQL condition (``"1 = 1"`` when no filter is set) and its parameters, in order.
+
+        Dates compare on ``date_order`` (the event date; undated events carry :data:`UNDATED_ORDER`, kept out of
+        ``since``), so a filter and the page order are one index range.
+        """
+        p = dialect.placeholder
         clauses: list[str] = []
         params: list[object] = []
         if self.since is not None:
-            clauses.append(f"event_date >= {p}")
+            clauses.append(f"date_order >= {p}")
             params.append(self.since.isoformat())
         if self.until is not None:
-            clauses.append(f"event_date <= {p}")
+            clauses.append(f"date_order <= {p}")
             params.append(self.until.isoformat())
+        if self.since is not None or self.until is not None:
+            clauses.append(f"date_order < {p}")
+            params.append(UNDATED_ORDER)
         if self.country is not None:
-            clauses.append(f"(LOWER(country) = LOWER({p}) OR iso3 = UPPER({p}))")
-            params += [self.country, self.country]
+            clauses.append(_country_clause(p, self.country))
+            params += [self.country] * (2 if _could_be_iso3(self.country) else 1)
         if self.admin1 is not None:
-            clauses.append(f"LOWER(admin1) = LOWER({p})")
+            clauses.append(f"admin1_key = LOWER({p})")
             params.append(self.admin1)
         if self.event_type is not None:
             clauses.append(f"event_type = {p}")
@@ -298,12 +382,11 @@ class EventFilter:
         if self.sub_event_type is not None:
             clauses.append(f"sub_event_type = {p}")
             params.append(self.sub_event_type)
-        if self.actor is not None:
-            clauses.append(_substring_clause(p, _ACTOR_COLUMNS))
-            params += [_like_pattern(self.actor)] * len(_ACTOR_COLUMNS)
-        if self.text is not None:
-            clauses.append(_substring_clause(p, _TEXT_COLUMNS))
-            params += [_like_pattern(self.text)] * len(_TEXT_COLUMNS)
+        for words, columns in ((self.actor, _ACTOR_COLUMNS), (self.text, _TEXT_COLUMNS)):
+            if words is not None:
+                clause, values = _substring_clause(dialect, columns, words)
+                clauses.append(clause)
+                params += values
         if self.bbox is not None:
             min_lon, min_lat, max_lon, max_lat = self.bbox
             clauses.append(_bbox_clause(p, crosses_antimeridian=min_lon > max_lon))
@@ -313,14 +396,52 @@ class EventFilter:
             params.append(self.doc_id)
         return (" AND ".join(clauses) if clauses else "1 = 1"), params
 
+    def only_substring(self) -> tuple[tuple[str, ...], str] | None:
+        """(columns, words) when the filter is one actor or text search and nothing else, else None."""
+        searches = [(c, w) for c, w in ((_ACTOR_COLUMNS, self.actor), (_TEXT_COLUMNS, self.text)) if w is not None]
+        if len(searches) != 1 or dataclasses.replace(self, actor=None, text=None) != EventFilter():
+            return None
+        return searches[0]
+
 
 _ACTOR_COLUMNS = ("actor1", "actor2", "assoc_actors")
 _TEXT_COLUMNS = ("notes", "location")
 
+# The trigram index only finds runs of at least this many characters; shorter searches scan the table.
+TRIGRAM = 3
 
-def _substring_clause(p: str, columns: Sequence[str]) -> str:
-    """Any of ``columns`` contains the (escaped) parameter, ignoring case."""
-    return "(" + " OR ".join(f"LOWER({c}) LIKE LOWER({p}) ESCAPE '\\'" for c in columns) + ")"
+
+def _could_be_iso3(country: str) -> bool:
+    return len(country) == 3 and country.isalpha()
+
+
+def _country_clause(p: str, country: str) -> str:
+    """Country name (any case) or, for three letters, also the ISO3 code: a lone name is one index range."""
+    if _could_be_iso3(country):
+        return f"(country_key = LOWER({p}) OR iso3 = UPPER({p}))"
+    return f"country_key = LOWER({p})"
+
+
+def _substring_clause(dialect: Dialect, columns: Sequence[str], words: str) -> tuple[str, list[object]]:
+    """Any of ``columns`` contains ``words``, ignoring case: through the trigram index (SQLite's events_fts, or
+    PostgreSQL's pg_trgm indexes under ILIKE) when ``words`` is long enough, else a LIKE scan."""
+    p = dialect.placeholder
+    if dialect is Dialect.POSTGRES:
+        return "(" + " OR ".join(f"{c} ILIKE {p} ESCAPE '\\'" for c in columns) + ")", [_like_pattern(words)] * len(
+            columns
+        )
+    if len(words) >= TRIGRAM:
+        # "+rowid": the page is read in date order from an index, each row checked against the matches, instead
+        # of every match being looked up and sorted (10 times faster for a common word, 5 ms slower for a rare
+        # one on 100,000 events).
+        return f"+rowid IN (SELECT rowid FROM events_fts WHERE events_fts MATCH {p})", [fts_query(columns, words)]
+    likes = " OR ".join(f"LOWER({c}) LIKE LOWER({p}) ESCAPE '\\'" for c in columns)
+    return f"({likes})", [_like_pattern(words)] * len(columns)
+
+
+def fts_query(columns: Sequence[str], words: str) -> str:
+    """An FTS5 query for ``words`` as one literal phrase (quotes doubled) in any of ``columns``."""
+    return "{" + " ".join(columns) + "} : " + '"' + words.replace('"', '""') + '"'
 
 
 def _bbox_clause(p: str, *, crosses_antimeridian: bool) -> str:
@@ -898,16 +1019,22 @@ class SQLiteStore(Store):
         }
 
     def _select_events(self, where: EventFilter, limit: int | None, offset: int) -> list[Event]:
-        condition, params = where.where("?")
+        condition, params = where.where()
         page, page_params = _page(limit, offset)
+        # The page's ids first, from the indexes alone; then only those rows' records are read.
         sql = (
-            f"SELECT record FROM events WHERE {condition} "
-            "ORDER BY CASE WHEN event_date IS NULL THEN 1 ELSE 0 END, event_date, id" + page
+            f"SELECT record FROM events WHERE id IN (SELECT id FROM events WHERE {condition} "
+            f"ORDER BY date_order, id{page}) ORDER BY date_order, id"
         )
         return [_event_from_json(r[0]) for r in self._query(sql, [*params, *page_params])]
 
     def _count_events(self, where: EventFilter) -> int:
-        condition, params = where.where("?")
+        search = where.only_substring()
+        if search is not None and len(search[1]) >= TRIGRAM:  # the text index counts its matches itself
+            rows = self._query("SELECT COUNT(*) FROM events_fts WHERE events_fts MATCH ?", [fts_query(*search)])
+            matches: int = rows[0][0]
+            return matches
+        condition, params = where.where()
         count: int = self._query(f"SELECT COUNT(*) FROM events WHERE {condition}", params)[0][0]
         return count
 
@@ -971,7 +1098,7 @@ class SQLiteStore(Store):
             params = []
         if place.admin1:
             rows = self._query(
-                sql + f"event_date BETWEEN ? AND ? AND LOWER(admin1) = LOWER(?) AND +event_type IN ({type_marks})",
+                sql + f"event_date BETWEEN ? AND ? AND admin1_key = LOWER(?) AND +event_type IN ({type_marks})",
                 [*params, first, last, place.admin1, *types],
             )
             found += [r[0] for r in rows if _near_by_columns(place, r[1:])]
@@ -1051,15 +1178,12 @@ class SQLiteStore(Store):
         limit: int | None = None,
     ) -> list[Incident]:
         base = EventFilter(_as_date(since, "since"), _as_date(until, "until"), country, admin1, event_type)
-        condition, params = base.where("?")
+        condition, params = base.where()
         if changed_since is not None:
             condition += " AND updated_at >= ?"
             params.append(_utc(changed_since).isoformat())
         page, page_params = _page(limit, 0)
-        sql = (
-            f"SELECT record FROM incidents WHERE {condition} "
-            "ORDER BY CASE WHEN event_date IS NULL THEN 1 ELSE 0 END, event_date, id" + page
-        )
+        sql = f"SELECT record FROM incidents WHERE {condition} ORDER BY date_order, id" + page
         return [_incident_from_json(r[0]) for r in self._query(sql, [*params, *page_params])]
 
     def incident(self, incident_id: str) -> Incident | None:
