@@ -20,7 +20,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from conflictlens import store as store_module
 from conflictlens.cli import app
 from conflictlens.incidents import (
     HistoryKind,
@@ -36,6 +35,7 @@ from conflictlens.incidents import (
 )
 from conflictlens.records import Document, Extraction, Stance
 from conflictlens.store import SQLiteStore, open_store
+from conflictlens.store import sqlite as store_module
 from factories import doc_id_for, make_extraction
 
 # Five reports of one army camp assault (attacker's claim, army statement, third outlet quoting both,
