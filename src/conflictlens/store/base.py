@@ -472,33 +472,31 @@ class Store(abc.ABC):
         )
         return self._count_events(where)
 
-    # -- incidents (conflictlens.incidents); a backend without them says so --------------------------
+    # -- incidents (conflictlens.incidents) ----------------------------------------------------------
 
-    def _no_incidents(self) -> StoreError:
-        return StoreError(f"{type(self).__name__} does not keep incidents yet; use a SQLite store")
-
+    @abc.abstractmethod
     def incident_candidates(self, event: Event) -> list[Member]:
         """Stored events whose date window and place could make them the same happening as ``event``."""
-        raise self._no_incidents()
 
+    @abc.abstractmethod
     def stored_members(self, event_ids: Sequence[str]) -> list[Member]:
         """Stored events with their report's publication date and outlet."""
-        raise self._no_incidents()
 
+    @abc.abstractmethod
     def unattached_event_ids(self) -> list[tuple[str, str]]:
         """(event id, document id) of stored events that belong to no incident yet."""
-        raise self._no_incidents()
 
+    @abc.abstractmethod
     def incidents_of_events(self, event_ids: Sequence[str]) -> list[Incident]:
         """The incidents these events belong to."""
-        raise self._no_incidents()
 
+    @abc.abstractmethod
     def replace_incidents(
         self, removed: Sequence[str], incidents: Sequence[Incident], history: Sequence[HistoryEntry], at: dt.datetime
     ) -> None:
         """Delete ``removed``, write ``incidents`` (their members re-pointed) and append ``history``, atomically."""
-        raise self._no_incidents()
 
+    @abc.abstractmethod
     def incidents(
         self,
         *,
@@ -511,16 +509,16 @@ class Store(abc.ABC):
         limit: int | None = None,
     ) -> list[Incident]:
         """Stored incidents matching the filters, by date then id."""
-        raise self._no_incidents()
 
+    @abc.abstractmethod
     def incident(self, incident_id: str) -> Incident | None:
-        raise self._no_incidents()
+        """One stored incident, or None."""
 
+    @abc.abstractmethod
     def incident_history(
         self, *, incident_id: str | None = None, since: dt.datetime | None = None
     ) -> list[HistoryEntry]:
         """History entries, oldest first, of one incident or of all changed at or after ``since``."""
-        raise self._no_incidents()
 
     def __enter__(self) -> Self:
         return self
