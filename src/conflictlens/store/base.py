@@ -64,9 +64,10 @@ class Dialect(enum.Enum):
 class EventFilter:
     """The filters of :meth:`Store.events`, checked, and rendered as a portable SQL ``WHERE`` clause.
 
-    Text filters ignore case. ``country`` matches the country name or its ISO3 code; ``actor`` is a substring
-    of actor1, actor2 or an associated actor; ``text`` a substring of the notes or the location; ``bbox`` is
-    ``(min_lon, min_lat, max_lon, max_lat)`` and may cross the antimeridian (``min_lon > max_lon``).
+    Text filters ignore case (in country and admin1 names SQLite folds ASCII letters only). ``country`` matches the
+    name or, for three letters, its ISO3 code; ``actor`` is a substring of actor1, actor2 or an associated actor;
+    ``text`` a substring of the notes or the location (both taken literally: no wildcards or query syntax);
+    ``bbox`` is ``(min_lon, min_lat, max_lon, max_lat)`` and may cross the antimeridian (``min_lon > max_lon``).
     Events without a date never match ``since``/``until``; events without coordinates never match ``bbox``.
     """
 
