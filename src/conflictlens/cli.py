@@ -39,7 +39,10 @@ err_console = Console(stderr=True)
 
 DEFAULT_DB = "conflictlens.sqlite"
 DbOption = Annotated[
-    str, typer.Option("--db", envvar="CONFLICTLENS_DB", help="Store: a SQLite file path (created if missing).")
+    str,
+    typer.Option(
+        "--db", envvar="CONFLICTLENS_DB", help="Store: a SQLite file path (created if missing) or a postgresql:// URL."
+    ),
 ]
 
 
@@ -579,7 +582,9 @@ _register_eval()
 
 @app.command()
 def serve(
-    db: Annotated[Path, typer.Option("--db", help="The event store (SQLite file).")] = Path("events.db"),
+    db: Annotated[
+        str, typer.Option("--db", help="The event store: a SQLite file or a postgresql:// URL.")
+    ] = "events.db",
     host: Annotated[str, typer.Option(help="Address to listen on; 127.0.0.1 keeps it local.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
     write_token_env: Annotated[
