@@ -68,8 +68,8 @@ def _error(status: int, error: str, detail: str) -> JSONResponse:
 def _jsonable(value: Any) -> Any:
     if isinstance(value, dt.date | dt.datetime):
         return value.isoformat()
-    if isinstance(value, dict):
-        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, dict):  # scalars kept as they are without a call: pages hold thousands of rows
+        return {k: v if v is None or isinstance(v, str | int | float) else _jsonable(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [_jsonable(v) for v in value]
     return value
