@@ -167,29 +167,43 @@ def extract(
         raise typer.Exit(code=1)
 
 
+WorkersOption = Annotated[
+    int,
+    typer.Option(
+        "--workers",
+        "-j",
+        help="Worker processes that extract (0: one per core). Only this process writes the store.",
+    ),
+]
+
+
 @app.command()
 def ingest(
     paths: Annotated[list[str], typer.Argument(help="Files, directories, JSON Lines files, or - for stdin.")],
     db: DbOption = DEFAULT_DB,
     published: Annotated[str | None, typer.Option(help="Publication date (YYYY-MM-DD) for every document.")] = None,
     source: Annotated[str | None, typer.Option(help="Outlet name for every document.")] = None,
+    workers: WorkersOption = 1,
 ) -> None:
-    """Extract events from reports and store them (each document once, in one transaction)."""
-    from .runner import RunSummary, extract_paths, store_extraction
+    """Extract events from reports and store them (each document once, in one transaction).
+
+    A run that was interrupted (even killed) is finished by running the same command again.
+    """
+    from .runner import ingest_paths
     from .store import open_store
 
-    summary = RunSummary()
+    total = _count_inputs(paths)
     try:
-        with open_store(db) as store:
-            extractions = extract_paths(
+        with open_store(db) as store, _progress(total) as progress:
+            task = progress.add_task("ingesting", total=total)
+            summary = ingest_paths(
                 paths,
+                store,
                 published=_parse_date_option(published),
                 source=source,
-                summary=summary,
-                skip=lambda d: store.has_document(d.id),
+                workers=workers,
+                on_document=lambda _: progress.advance(task),
             )
-            for extraction in _with_progress(extractions, _count_inputs(paths), "ingesting"):
-                store_extraction(store, extraction, summary)
     except ConflictlensError as exc:
         raise _fail(exc) from exc
     _report_problems(summary.problems)

@@ -1,8 +1,15 @@
 """Batch runs: read many inputs, extract, optionally store, and say what happened to each document.
 
 A document that cannot be read or gives no events is reported with its origin and reason; the batch goes on.
-Each document is stored in one transaction, so an interrupted run leaves no half-written document and a
-re-run skips what is already stored (documents are keyed by content hash).
+Extraction runs in this process (``workers=1``) or in worker processes (:mod:`conflictlens.parallel`); either
+way only this process writes the store.
+
+Resuming: each document is stored in one transaction, so an interrupted run (even by ``kill -9``) leaves no
+half-written document, and a re-run skips what is already stored (documents are keyed by content hash). The
+one step outside that transaction is attaching a stored document's events to incidents; a run killed between
+the two leaves events in no incident, so every ingest run first attaches such events
+(:func:`resume_incidents`). Incidents are a function of the set of stored events, not of the order they came
+in, so an interrupted and resumed run ends with the same store as an uninterrupted one.
 """
 
 from __future__ import annotations
@@ -13,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .ingest import read_documents
+from .parallel import extract_parallel, resolve_workers
 from .pipeline import Pipeline
 from .records import Document, Extraction, Problem
 from .store import Store
@@ -37,12 +45,17 @@ def extract_paths(
     pipeline: Pipeline | None = None,
     summary: RunSummary | None = None,
     skip: Callable[[Document], bool] | None = None,
+    workers: int = 1,
 ) -> Iterator[Extraction]:
-    """Extractions for every readable document under ``paths``; unreadable ones go to ``summary.problems``.
+    """Extractions for every readable document under ``paths``, in input order; unreadable ones go to
+    ``summary.problems``.
 
-    ``skip`` names documents not to extract again (already stored); they count as duplicates.
+    ``skip`` names documents not to extract again (already stored); they count as duplicates. ``workers``:
+    1 extracts in this process with ``pipeline``; more starts that many worker processes (each with a
+    pipeline of the same model); 0 starts one per core.
     """
     pipeline = pipeline or Pipeline()
+    workers = resolve_workers(workers)
     summary = summary if summary is not None else RunSummary()
 
     def readable() -> Iterator[Document]:
@@ -55,7 +68,11 @@ def extract_paths(
             else:
                 yield item
 
-    for extraction in pipeline.extract_many(readable()):
+    if workers == 1:
+        extractions = pipeline.extract_many(readable())
+    else:
+        extractions = extract_parallel(readable(), workers=workers, model=pipeline.model)
+    for extraction in extractions:
         summary.events += len(extraction.events)
         if extraction.problem is not None:
             summary.problems.append(extraction.problem)
@@ -70,9 +87,15 @@ def ingest_paths(
     source: str | None = None,
     pipeline: Pipeline | None = None,
     on_document: Callable[[Extraction], None] | None = None,
+    workers: int = 1,
 ) -> RunSummary:
-    """Extract every document under ``paths`` into ``store``; documents already stored are skipped."""
+    """Extract every document under ``paths`` into ``store``; documents already stored are skipped.
+
+    First attaches events an earlier, interrupted run stored but did not attach (:func:`resume_incidents`).
+    ``workers`` as for :func:`extract_paths`; ``on_document`` is called after each document is stored.
+    """
     summary = RunSummary()
+    resume_incidents(store)
     extractions = extract_paths(
         paths,
         published=published,
@@ -80,6 +103,7 @@ def ingest_paths(
         pipeline=pipeline,
         summary=summary,
         skip=lambda document: store.has_document(document.id),
+        workers=workers,
     )
     for extraction in extractions:
         store_extraction(store, extraction, summary)
@@ -98,3 +122,10 @@ def store_extraction(store: Store, extraction: Extraction, summary: RunSummary) 
             attach_document(store, extraction.document.id)
     else:
         summary.duplicates += 1
+
+
+def resume_incidents(store: Store) -> int:
+    """Attach the stored events that belong to no incident (left by a run killed after a save); how many."""
+    from .incidents import update_incidents
+
+    return update_incidents(store)
