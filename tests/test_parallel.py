@@ -68,3 +68,32 @@ def test_worker_counts() -> None:
     assert resolve_workers(0) >= 1
     with pytest.raises(ConflictlensError, match="--workers -1"):
         resolve_workers(-1)
+
+
+def test_run_local_engine_writes_every_event_to_parquet(tmp_path: Path) -> None:
+    import pyarrow.parquet as pq
+    from typer.testing import CliRunner
+
+    from conflictlens.cli import app
+
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    for i, document in enumerate(_documents(6)):
+        (reports / f"{i}.txt").write_text(document.text, encoding="utf-8")
+    out = tmp_path / "events.parquet"
+    result = CliRunner().invoke(app, ["run", str(reports), "--output", str(out), "--workers", "2"])
+    assert result.exit_code == 0, result.output
+    table = pq.read_table(out)
+    events = sum(len(x.events) for x in extract_paths([reports]))
+    assert table.num_rows == events > 0
+    assert f"{events} events" in result.output
+
+
+def test_run_refuses_both_a_store_and_a_parquet_folder(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from conflictlens.cli import app
+
+    result = CliRunner().invoke(app, ["run", str(tmp_path), "--db", "x.db", "--output", str(tmp_path / "o")])
+    assert result.exit_code != 0
+    assert "not both" in result.output

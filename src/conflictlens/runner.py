@@ -18,12 +18,19 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .ingest import read_documents
 from .parallel import extract_parallel, resolve_workers
 from .pipeline import Pipeline
 from .records import Document, Extraction, Problem
 from .store import Store
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+# Extractions whose events go into one Parquet row group of a local run's output (a few thousand events).
+PARQUET_EXTRACTIONS_PER_GROUP = 1000
 
 
 @dataclass
@@ -129,3 +136,48 @@ def resume_incidents(store: Store) -> int:
     from .incidents import update_incidents
 
     return update_incidents(store)
+
+
+def events_table(extractions: Iterable[Extraction]) -> pa.Table:
+    """The events of ``extractions`` as an Arrow table with the columns of ``export --format parquet``."""
+    import pyarrow as pa
+
+    from .export import event_row, parquet_schema
+
+    rows = [event_row(event, x.document) for x in extractions for event in x.events]
+    return pa.Table.from_pylist(rows, schema=parquet_schema())
+
+
+def extract_to_parquet(
+    paths: Iterable[str | Path],
+    output: str | Path,
+    *,
+    published: dt.date | None = None,
+    source: str | None = None,
+    pipeline: Pipeline | None = None,
+    workers: int = 1,
+    on_document: Callable[[Extraction], None] | None = None,
+) -> RunSummary:
+    """Extract every document under ``paths`` and write the events to the folder ``output`` as Parquet
+    (``part-0.parquet``; the same layout a Ray run writes, read back with ``pyarrow.dataset``)."""
+    import pyarrow.parquet as pq
+
+    from .export import parquet_schema
+
+    folder = Path(output)
+    folder.mkdir(parents=True, exist_ok=True)
+    summary = RunSummary()
+    extractions = extract_paths(
+        paths, published=published, source=source, pipeline=pipeline, summary=summary, workers=workers
+    )
+    group: list[Extraction] = []
+    with pq.ParquetWriter(folder / "part-0.parquet", parquet_schema()) as writer:
+        for extraction in extractions:
+            group.append(extraction)
+            if on_document is not None:
+                on_document(extraction)
+            if len(group) >= PARQUET_EXTRACTIONS_PER_GROUP:
+                writer.write_table(events_table(group))
+                group = []
+        writer.write_table(events_table(group))
+    return summary
