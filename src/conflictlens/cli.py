@@ -130,12 +130,23 @@ def _report_problems(problems: Sequence[Problem]) -> None:
         err_console.print(f"[{colour}]{problem.origin}[/]: {problem.reason}")
 
 
+WorkersOption = Annotated[
+    int,
+    typer.Option(
+        "--workers",
+        "-j",
+        help="Worker processes that extract (0: one per core; 1: in this process). Only this process writes the store.",
+    ),
+]
+
+
 @app.command()
 def extract(
     paths: Annotated[list[str], typer.Argument(help="Files, directories, JSON Lines files, or - for stdin.")],
     published: Annotated[str | None, typer.Option(help="Publication date (YYYY-MM-DD) for every document.")] = None,
     source: Annotated[str | None, typer.Option(help="Outlet name for every document.")] = None,
     fmt: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")] = OutputFormat.table,
+    workers: WorkersOption = 1,
 ) -> None:
     """Extract events from reports and print them (nothing is stored)."""
     from .export import write_events
@@ -145,7 +156,9 @@ def extract(
     try:
         results = list(
             _with_progress(
-                extract_paths(paths, published=_parse_date_option(published), source=source, summary=summary),
+                extract_paths(
+                    paths, published=_parse_date_option(published), source=source, summary=summary, workers=workers
+                ),
                 _count_inputs(paths),
                 "extracting",
             )
@@ -166,16 +179,6 @@ def extract(
     _report_problems(summary.problems)
     if summary.problems and not events:
         raise typer.Exit(code=1)
-
-
-WorkersOption = Annotated[
-    int,
-    typer.Option(
-        "--workers",
-        "-j",
-        help="Worker processes that extract (0: one per core). Only this process writes the store.",
-    ),
-]
 
 
 @app.command()
