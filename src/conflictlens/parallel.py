@@ -58,17 +58,18 @@ def extract_parallel(documents: Iterable[Document], *, workers: int, model: str 
     in_flight: collections.deque[Future[list[Extraction]]] = collections.deque()
     limit = workers * TASKS_IN_FLIGHT_PER_WORKER
     chunks = _chunks(documents, DOCUMENTS_PER_TASK)
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker, initargs=(model,)) as pool:
-        try:
-            for chunk in chunks:
-                in_flight.append(pool.submit(_extract_chunk, chunk))
-                if len(in_flight) >= limit:
-                    yield from _result(in_flight.popleft())
-            while in_flight:
+    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker, initargs=(model,))
+    try:
+        for chunk in chunks:
+            in_flight.append(pool.submit(_extract_chunk, chunk))
+            if len(in_flight) >= limit:
                 yield from _result(in_flight.popleft())
-        finally:
-            for future in in_flight:
-                future.cancel()
+        while in_flight:
+            yield from _result(in_flight.popleft())
+    except BaseException:  # an error, Ctrl-C, or the caller stopped early: do not wait for queued chunks
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
 
 
 def _result(future: Future[list[Extraction]]) -> list[Extraction]:
