@@ -34,8 +34,8 @@ if TYPE_CHECKING:
     from .store import Store
 
 DOCUMENT, EXTRACTION, PROBLEM = "document", "extraction", "problem"
-# Actors extracting at once when the caller does not say: one per CPU of the Ray cluster (each actor holds a
-# pipeline of ~300 MB and uses one core).
+# CPUs each extraction actor reserves: spaCy extracts on one core, and each actor holds a pipeline of ~300 MB.
+# By default a run starts one actor per CPU of the cluster.
 CPUS_PER_ACTOR = 1
 # Inputs read at once (each read task streams one input file's documents).
 READ_TASKS = 2
@@ -113,6 +113,8 @@ def extracted_dataset(
     ``actors``: extraction actors (default: one per CPU of the cluster).
     """
     ray = _ray()
+    if not paths:
+        raise RayError("no inputs: give files, directories or URLs")
     if any(os.fspath(p) == "-" for p in paths):
         raise RayError("the Ray engine cannot read stdin; give files, directories or URLs")
     context = ray.data.DataContext.get_current()
@@ -121,8 +123,9 @@ def extracted_dataset(
     context.target_max_block_size = READ_BLOCK_BYTES
     size = actors or max(1, int(ray.cluster_resources().get("CPU", 1)) // CPUS_PER_ACTOR)
     inputs = ray.data.from_items([{"input": os.fspath(p)} for p in paths], override_num_blocks=len(paths))
-    # Reading takes no CPU from the budget, or the actors (one per CPU) would leave none to read with; it is
-    # a small share of the work (see benchmarks/throughput.py), and READ_TASKS bounds how much runs at once.
+    # Reading takes no CPU from the budget, or the actors (one per CPU) would leave none to read with: it is a
+    # small share of the work (reading and storing a JSON Lines document take ~2 ms of CPU, extracting it ~100 ms;
+    # benchmarks/scale.py), and READ_TASKS bounds how much of it runs at once.
     documents = inputs.flat_map(
         read_input,
         fn_kwargs={"published": published, "source": source},
