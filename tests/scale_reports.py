@@ -74,6 +74,18 @@ def write_reports(path: Path) -> Path:
     return path
 
 
+def write_report_files(folder: Path, files: int) -> list[Path]:
+    """The reports split over ``files`` JSON Lines files, in order (the repeated report in the last one)."""
+    lines = report_lines()
+    size = -(-len(lines) // files)
+    paths = []
+    for i in range(files):
+        path = folder / f"reports-{i}.jsonl"
+        path.write_text("".join(json.dumps(line) + "\n" for line in lines[i * size : (i + 1) * size]), encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
 def canonical_dump(store: Store) -> dict[str, Any]:
     """Everything a run decides, in a fixed order: documents (without the ingestion time), events, claims,
     problems and incidents with their members. Incident history is left out: its timestamps say when a run

@@ -215,6 +215,8 @@ def ingest(
         f"{summary.documents} documents read: {summary.stored} stored, {summary.duplicates} already stored, "
         f"{summary.events} events, {len(summary.problems)} with problems -> {db}"
     )
+    if summary.inputs_skipped:
+        console.print(f"{summary.inputs_skipped} input files were finished by an earlier run and not read again")
 
 
 class Engine(StrEnum):
