@@ -24,6 +24,7 @@ from .records import Claim, Event, Extraction, Problem
 
 if TYPE_CHECKING:
     from .incidents import HistoryEntry, Incident
+    from .runner import RunSummary
 
 app = typer.Typer(
     name="conflictlens",
@@ -132,12 +133,23 @@ def _report_problems(problems: Sequence[Problem]) -> None:
         err_console.print(f"[{colour}]{problem.origin}[/]: {problem.reason}")
 
 
+WorkersOption = Annotated[
+    int,
+    typer.Option(
+        "--workers",
+        "-j",
+        help="Worker processes that extract (0: one per core; 1: in this process). Only this process writes the store.",
+    ),
+]
+
+
 @app.command()
 def extract(
     paths: Annotated[list[str], typer.Argument(help="Files, directories, JSON Lines files, or - for stdin.")],
     published: Annotated[str | None, typer.Option(help="Publication date (YYYY-MM-DD) for every document.")] = None,
     source: Annotated[str | None, typer.Option(help="Outlet name for every document.")] = None,
     fmt: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")] = OutputFormat.table,
+    workers: WorkersOption = 1,
 ) -> None:
     """Extract events from reports and print them (nothing is stored)."""
     from .export import write_events
@@ -147,7 +159,9 @@ def extract(
     try:
         results = list(
             _with_progress(
-                extract_paths(paths, published=_parse_date_option(published), source=source, summary=summary),
+                extract_paths(
+                    paths, published=_parse_date_option(published), source=source, summary=summary, workers=workers
+                ),
                 _count_inputs(paths),
                 "extracting",
             )
@@ -176,23 +190,27 @@ def ingest(
     db: DbOption = DEFAULT_DB,
     published: Annotated[str | None, typer.Option(help="Publication date (YYYY-MM-DD) for every document.")] = None,
     source: Annotated[str | None, typer.Option(help="Outlet name for every document.")] = None,
+    workers: WorkersOption = 1,
 ) -> None:
-    """Extract events from reports and store them (each document once, in one transaction)."""
-    from .runner import RunSummary, extract_paths, store_extraction
+    """Extract events from reports and store them (each document once, in one transaction).
+
+    A run that was interrupted (even killed) is finished by running the same command again.
+    """
+    from .runner import ingest_paths
     from .store import open_store
 
-    summary = RunSummary()
+    total = _count_inputs(paths)
     try:
-        with open_store(db) as store:
-            extractions = extract_paths(
+        with open_store(db) as store, _progress(total) as progress:
+            task = progress.add_task("ingesting", total=total)
+            summary = ingest_paths(
                 paths,
+                store,
                 published=_parse_date_option(published),
                 source=source,
-                summary=summary,
-                skip=lambda d: store.has_document(d.id),
+                workers=workers,
+                on_document=lambda _: progress.advance(task),
             )
-            for extraction in _with_progress(extractions, _count_inputs(paths), "ingesting"):
-                store_extraction(store, extraction, summary)
     except ConflictlensError as exc:
         raise _fail(exc) from exc
     _report_problems(summary.problems)
@@ -200,6 +218,108 @@ def ingest(
         f"{summary.documents} documents read: {summary.stored} stored, {summary.duplicates} already stored, "
         f"{summary.events} events, {len(summary.problems)} with problems -> {db}"
     )
+    if summary.inputs_skipped:
+        console.print(f"{summary.inputs_skipped} input files were finished by an earlier run and not read again")
+
+
+class Engine(StrEnum):
+    local = "local"
+    ray = "ray"
+
+
+@app.command("run")
+def run_command(
+    paths: Annotated[list[str], typer.Argument(help="Files, directories, JSON Lines, feeds, WARC files or URLs.")],
+    engine: Annotated[Engine, typer.Option(help="local: worker processes here; ray: Ray Data.")] = Engine.local,
+    db: Annotated[
+        str | None, typer.Option("--db", envvar="CONFLICTLENS_DB", help="Store the results in this store.")
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write the events to this folder as Parquet instead.")
+    ] = None,
+    workers: WorkersOption = 0,
+    address: Annotated[
+        str | None,
+        typer.Option(envvar="RAY_ADDRESS", help="Ray cluster to join (ray://HEAD:10001); default: start one here."),
+    ] = None,
+    published: Annotated[str | None, typer.Option(help="Publication date (YYYY-MM-DD) for every document.")] = None,
+    source: Annotated[str | None, typer.Option(help="Outlet name for every document.")] = None,
+) -> None:
+    """Run the pipeline over many inputs, locally in parallel or on Ray, into a store or a Parquet folder.
+
+    --workers is the local engine's process count, or the Ray engine's actor count (0: one per CPU).
+    """
+    if db is not None and output is not None:
+        raise typer.BadParameter("give --db or --output, not both")
+    when = _parse_date_option(published)
+    try:
+        if engine is Engine.ray:
+            summary = _run_on_ray(
+                paths, db=db, output=output, workers=workers, address=address, when=when, source=source
+            )
+        else:
+            summary = _run_locally(paths, db=db, output=output, workers=workers, when=when, source=source)
+    except ConflictlensError as exc:
+        raise _fail(exc) from exc
+    _report_problems(summary.problems)
+    if output is not None:
+        console.print(f"{summary.events} events -> {output}")
+        return
+    console.print(
+        f"{summary.documents} documents read: {summary.stored} stored, {summary.duplicates} already stored, "
+        f"{summary.events} events, {len(summary.problems)} with problems -> {db or DEFAULT_DB}"
+    )
+
+
+def _run_locally(
+    paths: list[str], *, db: str | None, output: Path | None, workers: int, when: dt.date | None, source: str | None
+) -> RunSummary:
+    from .runner import extract_to_parquet, ingest_paths
+    from .store import open_store
+
+    total = _count_inputs(paths)
+    with _progress(total) as progress:
+        task = progress.add_task("extracting", total=total)
+        if output is not None:
+            return extract_to_parquet(
+                paths,
+                output,
+                published=when,
+                source=source,
+                workers=workers,
+                on_document=lambda _: progress.advance(task),
+            )
+        with open_store(db or DEFAULT_DB) as store:
+            return ingest_paths(
+                paths,
+                store,
+                published=when,
+                source=source,
+                workers=workers,
+                on_document=lambda _: progress.advance(task),
+            )
+
+
+def _run_on_ray(
+    paths: list[str],
+    *,
+    db: str | None,
+    output: Path | None,
+    workers: int,
+    address: str | None,
+    when: dt.date | None,
+    source: str | None,
+) -> RunSummary:
+    from .distributed import ray_ingest, ray_to_parquet
+    from .runner import RunSummary
+    from .store import open_store
+
+    actors = workers or None
+    if output is not None:
+        events = ray_to_parquet(paths, output, published=when, source=source, actors=actors, address=address)
+        return RunSummary(events=events)
+    with open_store(db or DEFAULT_DB) as store:
+        return ray_ingest(paths, store, published=when, source=source, actors=actors, address=address)
 
 
 def _event_filters(
