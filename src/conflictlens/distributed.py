@@ -22,7 +22,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import ConflictlensError
+from .errors import RayError
 from .ingest import read_documents
 from .pipeline import BATCH_SIZE, Pipeline
 from .records import Document, Extraction, Problem, from_dict, to_dict
@@ -43,10 +43,6 @@ READ_TASKS = 2
 # one extraction batch, so that even one input file feeds every actor (Ray's default of 128 MB would hand a
 # whole file to one actor). Chosen, not tuned.
 READ_BLOCK_BYTES = 128 * 1024
-
-
-class RayError(ConflictlensError):
-    """Ray is not installed, or the cluster could not be reached."""
 
 
 def _ray() -> Any:

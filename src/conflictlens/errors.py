@@ -30,3 +30,11 @@ class StoreError(ConflictlensError):
 
 class EvaluationError(ConflictlensError):
     """A gold suite could not be read or scored."""
+
+
+class WorkerError(ConflictlensError):
+    """A worker process died (out of memory, killed); the documents it held were not extracted."""
+
+
+class RayError(ConflictlensError):
+    """Ray is not installed, or the cluster could not be reached."""

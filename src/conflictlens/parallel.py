@@ -22,7 +22,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from itertools import islice
 
-from .errors import ConflictlensError
+from .errors import ConflictlensError, WorkerError
 from .pipeline import Pipeline
 from .records import Document, Extraction
 
@@ -34,10 +34,6 @@ DOCUMENTS_PER_TASK = 8
 TASKS_IN_FLIGHT_PER_WORKER = 2
 
 _WORKER_PIPELINE: Pipeline | None = None
-
-
-class WorkerError(ConflictlensError):
-    """A worker process died (out of memory, killed); the documents it held were not extracted."""
 
 
 def all_cores() -> int:
