@@ -73,6 +73,16 @@ def test_claims_are_stored_per_event_and_per_document(store: Store) -> None:
 # ---------------------------------------------------------------------------------------------------------
 
 
+def test_documents_by_id_reads_many_at_once_and_leaves_out_unknown_ids(store: Store) -> None:
+    docs = [make_document(f"Report number {i} about a clash near Quetta.") for i in range(3)]
+    for doc in docs:
+        store.save(make_extraction(doc))
+    wanted = [docs[0].id, docs[2].id, docs[0].id, "0" * 64]
+    found = store.documents_by_id(wanted)
+    assert found == {docs[0].id: docs[0], docs[2].id: docs[2]}
+    assert store.documents_by_id([]) == {}
+
+
 def test_same_document_is_stored_once(store: Store) -> None:
     doc = make_document()
     first = make_extraction(doc)

@@ -346,7 +346,7 @@ def create_app(
     ) -> Response:
         events = store.events(**filters, limit=limit, offset=offset)
         total = store.count_events(**filters)
-        documents = {d: store.document(d) for d in {e.doc_id for e in events}}
+        documents = store.documents_by_id(e.doc_id for e in events)
         if format == "csv":
             out = io.StringIO()
             write_events(events, "csv", out, documents={k: v for k, v in documents.items() if v is not None})

@@ -567,7 +567,7 @@ def export(
     try:
         with open_store(_existing_db(db)) as store:
             found = store.events(**filters)  # type: ignore[arg-type]
-            documents = {d: store.document(d) for d in {e.doc_id for e in found}}
+            documents = store.documents_by_id(e.doc_id for e in found)
         docs = {k: v for k, v in documents.items() if v}
         if output is None:
             write_events(found, fmt.value, sys.stdout, documents=docs)

@@ -12,7 +12,7 @@ import dataclasses
 import datetime as dt
 import enum
 import json
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self, TypeVar
@@ -382,6 +382,11 @@ class Store(abc.ABC):
     @abc.abstractmethod
     def document(self, doc_id: str) -> Document | None:
         """The stored document, or None."""
+
+    def documents_by_id(self, doc_ids: Iterable[str]) -> dict[str, Document]:
+        """The stored documents among ``doc_ids``, by id (ids not stored are left out)."""
+        found = {doc_id: self.document(doc_id) for doc_id in set(doc_ids)}
+        return {doc_id: doc for doc_id, doc in found.items() if doc is not None}
 
     @abc.abstractmethod
     def documents(self, limit: int | None = None, offset: int = 0) -> list[Document]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import abc
 import datetime as dt
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -119,6 +119,13 @@ class SqlStore(Store):
     def document(self, doc_id: str) -> Document | None:
         rows = self._query(f"SELECT {_DOCUMENT_COLUMNS} FROM documents WHERE id = ?", (doc_id,))
         return _document_from_row(rows[0]) if rows else None
+
+    def documents_by_id(self, doc_ids: Iterable[str]) -> dict[str, Document]:
+        found: dict[str, Document] = {}
+        for chunk in _chunks(sorted(set(doc_ids))):
+            sql = f"SELECT {_DOCUMENT_COLUMNS} FROM documents WHERE id IN ({_marks(len(chunk))})"
+            found.update((doc.id, doc) for doc in map(_document_from_row, self._query(sql, chunk)))
+        return found
 
     def documents(self, limit: int | None = None, offset: int = 0) -> list[Document]:
         sql = (
