@@ -372,13 +372,13 @@ def events(
     try:
         with open_store(_existing_db(db)) as store:
             found = store.events(limit=limit, **filters)  # type: ignore[arg-type]
-            documents = {e.doc_id: store.document(e.doc_id) for e in found}
+            documents = store.documents_by_id(e.doc_id for e in found)
     except ConflictlensError as exc:
         raise _fail(exc) from exc
     if fmt is OutputFormat.table:
         console.print(_events_table(found, f"{len(found)} events"))
     else:
-        write_events(found, fmt.value, sys.stdout, documents={k: v for k, v in documents.items() if v})
+        write_events(found, fmt.value, sys.stdout, documents=documents)
 
 
 def _parse_moment_option(value: str | None) -> dt.datetime | None:
