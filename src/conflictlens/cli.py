@@ -568,11 +568,10 @@ def export(
         with open_store(_existing_db(db)) as store:
             found = store.events(**filters)  # type: ignore[arg-type]
             documents = store.documents_by_id(e.doc_id for e in found)
-        docs = {k: v for k, v in documents.items() if v}
         if output is None:
-            write_events(found, fmt.value, sys.stdout, documents=docs)
+            write_events(found, fmt.value, sys.stdout, documents=documents)
         else:
-            write_events(found, fmt.value, output, documents=docs)
+            write_events(found, fmt.value, output, documents=documents)
             err_console.print(f"{len(found)} events written to {output}")
     except ConflictlensError as exc:
         raise _fail(exc) from exc
