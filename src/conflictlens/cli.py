@@ -41,6 +41,13 @@ DEFAULT_DB = "conflictlens.sqlite"
 DbOption = Annotated[
     str, typer.Option("--db", envvar="CONFLICTLENS_DB", help="Store: a SQLite file path (created if missing).")
 ]
+RelevanceFilterOption = Annotated[
+    bool,
+    typer.Option(
+        "--relevance-filter/--no-relevance-filter",
+        help="Skip off-topic texts (sport, markets, ...) before parsing; --no-relevance-filter extracts from all.",
+    ),
+]
 
 
 class OutputFormat(StrEnum):
@@ -135,16 +142,21 @@ def extract(
     published: Annotated[str | None, typer.Option(help="Publication date (YYYY-MM-DD) for every document.")] = None,
     source: Annotated[str | None, typer.Option(help="Outlet name for every document.")] = None,
     fmt: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")] = OutputFormat.table,
+    relevance_filter: RelevanceFilterOption = True,
 ) -> None:
     """Extract events from reports and print them (nothing is stored)."""
     from .export import write_events
+    from .pipeline import Pipeline
     from .runner import RunSummary, extract_paths
 
     summary = RunSummary()
+    pipeline = Pipeline(relevance_filter=relevance_filter)
     try:
         results = list(
             _with_progress(
-                extract_paths(paths, published=_parse_date_option(published), source=source, summary=summary),
+                extract_paths(
+                    paths, published=_parse_date_option(published), source=source, pipeline=pipeline, summary=summary
+                ),
                 _count_inputs(paths),
                 "extracting",
             )
@@ -173,8 +185,10 @@ def ingest(
     db: DbOption = DEFAULT_DB,
     published: Annotated[str | None, typer.Option(help="Publication date (YYYY-MM-DD) for every document.")] = None,
     source: Annotated[str | None, typer.Option(help="Outlet name for every document.")] = None,
+    relevance_filter: RelevanceFilterOption = True,
 ) -> None:
     """Extract events from reports and store them (each document once, in one transaction)."""
+    from .pipeline import Pipeline
     from .runner import RunSummary, extract_paths, store_extraction
     from .store import open_store
 
@@ -185,6 +199,7 @@ def ingest(
                 paths,
                 published=_parse_date_option(published),
                 source=source,
+                pipeline=Pipeline(relevance_filter=relevance_filter),
                 summary=summary,
                 skip=lambda d: store.has_document(d.id),
             )
