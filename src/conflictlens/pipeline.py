@@ -37,6 +37,9 @@ PARAGRAPH_RE = re.compile(r"\n\s*\n|\n")
 class Pipeline:
     """The default, offline extractor: spaCy + gazetteer + rules.
 
+    ``relevance_filter`` (default on): an English text with too little conflict vocabulary for its size
+    (:mod:`conflictlens.relevance`) is not parsed and gets "no events: off-topic ..." as its problem.
+
     >>> p = Pipeline()
     >>> result = p.extract_text("Gunmen killed two policemen in Quetta on Monday.", published="2024-08-27")
     """
@@ -101,8 +104,9 @@ class Pipeline:
             relevance = relevance_stage.score_text(document.text)
             if not relevance.relevant:
                 return (
-                    f"off-topic: too little conflict vocabulary (score {relevance.score}, needs "
-                    f"{relevance_stage.RELEVANCE_THRESHOLD}; run with the relevance filter off to extract anyway)"
+                    f"off-topic: too little conflict vocabulary ({relevance.strong + relevance.weak} conflict terms "
+                    f"against {relevance.off_topic} off-topic ones, score {relevance.score} < "
+                    f"{relevance_stage.RELEVANCE_THRESHOLD}); --no-relevance-filter extracts it anyway"
                 )
         return None
 
