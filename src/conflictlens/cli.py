@@ -41,13 +41,6 @@ DEFAULT_DB = "conflictlens.sqlite"
 DbOption = Annotated[
     str, typer.Option("--db", envvar="CONFLICTLENS_DB", help="Store: a SQLite file path (created if missing).")
 ]
-RelevanceFilterOption = Annotated[
-    bool,
-    typer.Option(
-        "--relevance-filter/--no-relevance-filter",
-        help="Skip off-topic texts (sport, markets, ...) before parsing; --no-relevance-filter extracts from all.",
-    ),
-]
 
 
 class OutputFormat(StrEnum):
@@ -134,6 +127,15 @@ def _report_problems(problems: Sequence[Problem]) -> None:
     for problem in problems:
         colour = "red" if problem.fatal else "yellow"
         err_console.print(f"[{colour}]{problem.origin}[/]: {problem.reason}")
+
+
+RelevanceFilterOption = Annotated[
+    bool,
+    typer.Option(
+        "--relevance-filter/--no-relevance-filter",
+        help="Skip off-topic texts (sport, markets, ...) before parsing; --no-relevance-filter extracts from all.",
+    ),
+]
 
 
 @app.command()
