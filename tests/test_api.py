@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
+import re
 import warnings
 from typing import Any
 
@@ -14,9 +16,10 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore")
     from fastapi.testclient import TestClient
 
-from conflictlens.api import create_app
+from conflictlens.api import create_app, timeline_bins
 from conflictlens.ingest import document_from_text
 from conflictlens.store import open_store
+from conflictlens.web import WEB_DIR, DashboardConfig, DashboardConfigError
 
 REPORT_A = (
     "Gunmen attacked a police checkpoint in Quetta, Pakistan on Sunday, killing four policemen, "
@@ -199,3 +202,106 @@ def test_incidents_and_one_incident(client: TestClient) -> None:
     assert one["incident"]["id"] == incident_id
     assert "ledger" in one and one["evidence"]
     assert client.get("/incidents/none").status_code == 404
+
+
+def test_timeline_counts_add_up_to_the_events_per_filter(client: TestClient) -> None:
+    for params in ({}, {"country": "Kenya"}, {"event_type": "Protests"}, {"since": "2024-05-01"}):
+        body = client.get("/timeline", params=params).json()
+        dated = [e for e in _all(client, **params) if e["event_date"]]
+        assert sum(b["count"] for b in body["bins"]) == len(dated), params
+        for earlier, later in zip(body["bins"], body["bins"][1:], strict=False):
+            assert dt.date.fromisoformat(earlier["end"]) + dt.timedelta(days=1) == dt.date.fromisoformat(later["start"])
+        for event in dated:
+            (home,) = [b for b in body["bins"] if b["start"] <= event["event_date"] <= b["end"]]
+            assert home["count"] >= 1
+    assert client.get("/timeline", params={"country": "Atlantis"}).json()["bins"] == []
+    assert client.get("/timeline", params={"bbox": "1,2"}).status_code == 400
+
+
+@pytest.mark.parametrize(
+    ("days", "unit"), [(0, "day"), (150, "day"), (400, "week"), (3 * 365, "week"), (3000, "month"), (40 * 365, "year")]
+)
+def test_timeline_bins_pick_the_finest_unit_that_fits(days: int, unit: str) -> None:
+    first = dt.date(2020, 2, 19)
+    last = first + dt.timedelta(days=days)
+    got, starts = timeline_bins(first, last, max_bins=200)
+    assert got == unit
+    assert len(starts) <= 200
+    assert starts[0] <= first and starts[-1] <= last
+    assert starts == sorted(set(starts))
+
+
+def test_one_event_names_its_incident(client: TestClient) -> None:
+    event_id = _all(client, country="Pakistan")[0]["event_id_cnty"]
+    incident_id = client.get(f"/events/{event_id}").json()["incident_id"]
+    assert incident_id
+    assert event_id in client.get(f"/incidents/{incident_id}").json()["incident"]["event_ids"]
+
+
+def test_dashboard_page_and_files_are_served_with_a_strict_policy(client: TestClient) -> None:
+    page = client.get("/")
+    assert page.status_code == 200
+    assert page.headers["content-type"].startswith("text/html")
+    policy = page.headers["content-security-policy"]
+    assert "script-src 'self'" in policy and "default-src 'none'" in policy
+    assert "unsafe-inline" not in policy
+    assert page.headers["x-content-type-options"] == "nosniff"
+    linked = re.findall(r'(?:src|href)="([^"#]+)"', page.text)
+    assert linked and all(url.startswith("/static/") for url in linked), linked
+    for url in linked:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert "content-security-policy" in response.headers
+    outlines = client.get("/static/vendor/world-atlas/countries-110m.json").json()
+    assert outlines["type"] == "Topology" and "countries" in outlines["objects"]
+
+
+def test_dashboard_serves_no_other_file(client: TestClient) -> None:
+    outside = (
+        "/static/__init__.py",
+        "/static/../api.py",
+        "/static/%2e%2e/api.py",
+        "/static/index.html",
+        "/static/x.js",
+    )
+    for path in outside:
+        response = client.get(path)
+        assert response.status_code == 404, path
+        assert "import" not in response.text
+
+
+def test_dashboard_code_references_no_other_site() -> None:
+    for path in (WEB_DIR / "index.html", WEB_DIR / "app.js", WEB_DIR / "app.css"):
+        urls = set(re.findall(r"https?://[^\s\"'`)]+", path.read_text(encoding="utf-8")))
+        assert urls <= {"http://www.w3.org/2000/svg"}, (path.name, urls)
+
+
+def test_tiles_only_when_configured(store: Any) -> None:
+    offline = TestClient(create_app(store, dashboard=DashboardConfig()))
+    assert offline.get("/dashboard/config").json()["tile_url"] is None
+    assert "img-src 'self';" in offline.get("/").headers["content-security-policy"]
+    url = "https://{s}.tiles.example.org/{z}/{x}/{y}.png"
+    online = TestClient(create_app(store, dashboard=DashboardConfig(url, "Tiles © Example")))
+    assert online.get("/dashboard/config").json()["tile_url"] == url
+    assert "img-src 'self' https://*.tiles.example.org;" in online.get("/").headers["content-security-policy"]
+    for bad in ("javascript:alert(1)//{z}{x}{y}", "https://tiles.example.org/tile.png"):
+        with pytest.raises(DashboardConfigError):
+            DashboardConfig(bad)
+
+
+def test_tile_url_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CONFLICTLENS_TILE_URL", "https://tiles.example.org/{z}/{x}/{y}.png")
+    monkeypatch.delenv("CONFLICTLENS_TILE_ATTRIBUTION", raising=False)
+    config = DashboardConfig.from_environment()
+    assert config.tile_url == "https://tiles.example.org/{z}/{x}/{y}.png"
+    assert config.tile_origin == "https://tiles.example.org"
+    monkeypatch.setenv("CONFLICTLENS_TILE_URL", "")
+    assert DashboardConfig.from_environment().tile_url is None
+
+
+def test_dashboard_page_is_public_but_its_data_needs_the_read_token(store: Any) -> None:
+    app = TestClient(create_app(store, read_token=READ, dashboard=DashboardConfig()), raise_server_exceptions=False)
+    for path in ("/", "/static/app.js", "/dashboard/config"):
+        assert app.get(path).status_code == 200, path
+    assert app.get("/timeline").status_code == 401
+    assert app.get("/timeline", headers={"Authorization": f"Bearer {READ}"}).status_code == 200

@@ -20,7 +20,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from conflictlens import store as store_module
 from conflictlens.cli import app
 from conflictlens.incidents import (
     HistoryKind,
@@ -36,6 +35,7 @@ from conflictlens.incidents import (
 )
 from conflictlens.records import Document, Extraction, Stance
 from conflictlens.store import SQLiteStore, open_store
+from conflictlens.store import sqlite as store_module
 from factories import doc_id_for, make_extraction
 
 # Five reports of one army camp assault (attacker's claim, army statement, third outlet quoting both,
@@ -283,7 +283,7 @@ def test_store_v1_is_migrated_to_v2_keeping_events(tmp_path: Path, monkeypatch: 
             s.save(extraction)
             assert s.schema_version() == 1
     with SQLiteStore(path) as s:
-        assert s.schema_version() == 2
+        assert s.schema_version() == store_module.SCHEMA_VERSION
         assert s.events() == list(extraction.events)
         assert s.incidents() == []
         result = attach_document(s, extraction.document.id, now=NOW)

@@ -303,3 +303,31 @@ def test_extract_many_keeps_order_and_goes_on_after_a_report_without_events(pipe
     assert [bool(r.events) for r in results] == [True, False, True]
     assert results[0].events[0].toll.killed.state_forces == 2
     assert results[0].events[0].toll.killed.civilians is None
+
+
+@pytest.mark.parametrize(
+    ("text", "sub_event_type"),
+    [
+        # a person as the subject of a passive trigger: violence against civilians, not a clash
+        ("In Lahore on Monday, a shopkeeper was shot and wounded by two masked gunmen.", "Attack"),
+        # a crowd with no weapons: a riot
+        ("On Monday, two groups of villagers clashed over a land dispute near Multan, injuring six.", "Mob violence"),
+        ("In Kano on Tuesday, a suspected thief was beaten by residents before police arrived.", "Mob violence"),
+        # a grenade answered with gunfire: a clash
+        ("Militants threw a grenade at a police post in Peshawar on Monday. Police fired back.", "Armed clash"),
+        # detainees beaten: an attack, the arrest is part of it
+        ("Soldiers beat and detained four students in Srinagar on Friday.", "Attack"),
+        ("Army reinforcements arrived in Kurram district on Friday, officials said.", "Change to group/activity"),
+        ("Police seized nine pistols and ammunition in a raid in Karachi on Sunday.", "Disrupted weapons use"),
+    ],
+)
+def test_who_the_violence_falls_on_decides_the_type(pipeline, text: str, sub_event_type: str) -> None:  # type: ignore[no-untyped-def]
+    result = run(pipeline, text)
+    assert [e.sub_event_type for e in result.events][:1] == [sub_event_type]
+
+
+def test_people_described_as_accused_do_not_make_an_accusation(pipeline) -> None:  # type: ignore[no-untyped-def]
+    result = run(pipeline, "Militants shot dead three men accused of spying for the army in Miranshah on Monday.")
+    assert [e.sub_event_type for e in result.events] == ["Attack"]
+    assert result.events[0].toll.fatalities == 3
+    assert not [c for c in result.claims if c.kind is ClaimKind.ALLEGATION]

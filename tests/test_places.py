@@ -179,3 +179,31 @@ def test_event_location_picks_the_most_specific_place_in_range(nlp: Any, gazette
 def test_a_doc_of_another_text_is_refused(nlp: Any, gazetteer: Gazetteer) -> None:
     with pytest.raises(ValueError, match="not a parse of this document"):
         resolve_places(nlp("Quetta is calm."), document("Turbat is calm."), gazetteer=gazetteer)
+
+
+@pytest.mark.parametrize(
+    ("text", "not_located", "event_place"),
+    [
+        ("A bomb went off on Oxford Street in Belfast on Friday, wounding two men.", "Oxford", "Belfast"),
+        ("The New York Times said a drone strike killed four militants in Pakistan.", "New York", "Pakistan"),
+        ("According to the Times of India, police shot dead two men in Bihar.", "India", "Bihar"),
+        ("Traders protesting the rise of the US dollar blocked a road in Quetta.", "United States", "Quetta"),
+    ],
+)
+def test_a_place_inside_an_outlet_street_or_currency_name_is_not_where_it_happened(
+    text: str, not_located: str, event_place: str, nlp: Any, gazetteer: Gazetteer
+) -> None:
+    places = places_of(text, nlp, gazetteer)
+    flags = {p.name: p.located for p in places}
+    assert flags.get(not_located) is False  # still a toponym (the geoparsing suites count it), but not a location
+    chosen = event_location(places)
+    assert chosen is not None and chosen.name == event_place
+
+
+def test_a_parenthesis_after_an_unknown_place_names_its_containers(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = "Rebels shelled army positions in Qaryat Zorblaxiyah (Misrata) on Monday."
+    places = places_of(text, nlp, gazetteer)
+    assert [p.name for p in places] == ["Misratah"]
+    assert_evidence_is_exact(places, text)
+    # the same parenthesis after a word that does not read as a place says nothing
+    assert places_of("Rebels praised the Zorblax plan (Misrata) on Monday.", nlp, gazetteer) == []

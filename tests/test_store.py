@@ -1,19 +1,26 @@
-"""The event store: round trips, dedup, atomic saves, filters, schema versions, opening targets."""
+"""The event store: round trips, dedup, atomic saves, filters, schema versions, opening targets.
+
+Tests taking the ``store`` or ``new_store`` fixture run against SQLite and PostgreSQL (conftest.py; PostgreSQL
+needs CONFLICTLENS_TEST_POSTGRES_URL and is skipped, saying so, without it). Schema-file tests are SQLite's; the
+PostgreSQL versions of them are at the end.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 import sqlite3
-from collections.abc import Iterator
+import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from conflictlens import store as store_module
 from conflictlens.errors import StoreError
 from conflictlens.records import ClaimKind, Event, Extraction, Stance
 from conflictlens.store import EventFilter, Migration, SQLiteStore, Store, open_store
+from conflictlens.store import sqlite as store_module
 from factories import (
     make_actor,
     make_claim,
@@ -25,11 +32,7 @@ from factories import (
     make_time,
 )
 
-
-@pytest.fixture
-def store() -> Iterator[Store]:
-    with open_store(":memory:") as s:
-        yield s
+STORE_BACKENDS = ("sqlite", "postgres")  # conftest.py runs each test using a store fixture on both
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -85,7 +88,7 @@ def test_dedup_is_checked_again_under_the_write_lock(store: Store, monkeypatch: 
     doc = make_document()
     assert store.save(make_extraction(doc))
     # Another process stored the document between the quick check and the transaction.
-    monkeypatch.setattr(SQLiteStore, "has_document", lambda self, doc_id: False)
+    monkeypatch.setattr(type(store), "has_document", lambda self, doc_id: False)
     assert store.save(make_extraction(doc)) is False
     assert store.stats()["documents"] == 1
 
@@ -136,34 +139,35 @@ def test_unserialisable_event_stores_nothing_of_the_document(store: Store) -> No
 def test_failure_after_first_rows_rolls_back_everything(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
     doc = make_document()
     inserted: list[object] = []
-    real_insert = SQLiteStore._insert_claim
+    real_insert = type(store)._insert_claim
 
-    def insert_then_fail(conn: sqlite3.Connection, row: tuple[object, ...]) -> None:
+    def insert_then_fail(conn: Any, row: tuple[object, ...]) -> None:
         if inserted:
             raise RuntimeError("disk unplugged")
         real_insert(conn, row)
         inserted.append(row)
 
-    monkeypatch.setattr(SQLiteStore, "_insert_claim", staticmethod(insert_then_fail))
+    monkeypatch.setattr(type(store), "_insert_claim", staticmethod(insert_then_fail))
     with pytest.raises(RuntimeError, match="disk unplugged"):
         store.save(make_extraction(doc))
     assert inserted, "the failure must come after rows were written"
     _assert_empty(store)
 
-    monkeypatch.setattr(SQLiteStore, "_insert_claim", staticmethod(real_insert))
+    monkeypatch.setattr(type(store), "_insert_claim", staticmethod(real_insert))
     assert store.save(make_extraction(doc)), "the store stays usable and the document is not marked as seen"
 
 
 def test_database_error_becomes_store_error_and_rolls_back(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
     doc = make_document()
-    real_insert = SQLiteStore._insert_event
+    real_insert = type(store)._insert_event
+    driver_error = type(store)._errors[0]
 
-    def fail_on_second(conn: sqlite3.Connection, row: tuple[object, ...]) -> None:
+    def fail_on_second(conn: Any, row: tuple[object, ...]) -> None:
         if str(row[0]).endswith("-2"):
-            raise sqlite3.OperationalError("database or disk is full")
+            raise driver_error("database or disk is full")
         real_insert(conn, row)
 
-    monkeypatch.setattr(SQLiteStore, "_insert_event", staticmethod(fail_on_second))
+    monkeypatch.setattr(type(store), "_insert_event", staticmethod(fail_on_second))
     with pytest.raises(StoreError, match="nothing of it was stored"):
         store.save(make_extraction(doc, events=[make_rich_event(doc, 1), make_rich_event(doc, 2)]))
     _assert_empty(store)
@@ -177,28 +181,31 @@ def test_event_of_another_document_is_refused(store: Store) -> None:
     _assert_empty(store)
 
 
-def test_interrupted_batch_run_again_gives_the_same_store(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_interrupted_batch_run_again_gives_the_same_store(
+    new_store: Callable[[], Store], monkeypatch: pytest.MonkeyPatch
+) -> None:
     docs = [make_document(f"Report number {i}: gunmen attacked a post.") for i in range(3)]
     batch = [make_extraction(d, events=[make_rich_event(d, 1), make_rich_event(d, 2)]) for d in docs]
 
-    with open_store(":memory:") as clean:
+    with new_store() as clean:
         for extraction in batch:
             clean.save(extraction)
         expected = (clean.events(), clean.stats(), clean.claims())
 
-    with open_store(":memory:") as interrupted:
-        real_insert = SQLiteStore._insert_event
+    with new_store() as interrupted:
+        backend = type(interrupted)
+        real_insert = backend._insert_event
 
-        def crash_in_second_document(conn: sqlite3.Connection, row: tuple[object, ...]) -> None:
+        def crash_in_second_document(conn: Any, row: tuple[object, ...]) -> None:
             if row[1] == docs[1].id and str(row[0]).endswith("-2"):
                 raise KeyboardInterrupt
             real_insert(conn, row)
 
-        monkeypatch.setattr(SQLiteStore, "_insert_event", staticmethod(crash_in_second_document))
+        monkeypatch.setattr(backend, "_insert_event", staticmethod(crash_in_second_document))
         with pytest.raises(KeyboardInterrupt):
             for extraction in batch:
                 interrupted.save(extraction)
-        monkeypatch.setattr(SQLiteStore, "_insert_event", staticmethod(real_insert))
+        monkeypatch.setattr(backend, "_insert_event", staticmethod(real_insert))
         saved = [interrupted.save(extraction) for extraction in batch]
         assert saved == [False, True, True]
         assert (interrupted.events(), interrupted.stats(), interrupted.claims()) == expected
@@ -315,6 +322,16 @@ def filled(store: Store) -> Store:
         ({"text": "%"}, {"lahore_protest"}),
         ({"text": "_"}, set()),
         ({"doc_id": DOC_B.id}, {"kabul_bombing"}),
+        # Substrings go through the trigram index from three characters on, inside words and across spaces.
+        ({"text": "heckpoin"}, {"quetta_clash"}),
+        ({"text": "THREW STONES AT"}, {"suva_riot"}),
+        ({"actor": "LIBERATION"}, {"quetta_clash"}),
+        ({"actor": "wyers (pak"}, {"lahore_protest"}),
+        ({"actor": "ers"}, {"lahore_protest", "suva_riot"}),
+        ({"text": "50"}, {"lahore_protest"}),
+        ({"country": "PAKISTAN"}, {"quetta_clash", "lahore_protest"}),
+        ({"country": "fji"}, {"suva_riot"}),
+        ({"admin1": "central"}, {"suva_riot"}),
         ({"country": "PAK", "event_type": "Battles"}, {"quetta_clash"}),
     ],
 )
@@ -334,6 +351,32 @@ def test_events_are_ordered_by_date_then_id_undated_last(filled: Store) -> None:
     assert [e.id for e in filled.events(offset=3)] == ids[3:]
     assert filled.events(limit=0) == []
     assert filled.count_events() == len(ids)
+
+
+def test_undated_events_come_last_in_every_filter_and_page(store: Store) -> None:
+    doc = make_document()
+    late, undated, early = (
+        make_event(doc, 1, time=make_time(doc, dt.date(2024, 5, 1))),
+        make_event(doc, 2, notes="Gunmen raided a village; no date was given."),
+        make_event(doc, 3, time=make_time(doc, dt.date(2023, 1, 1))),
+    )
+    store.save(make_extraction(doc, events=[late, undated, early]))
+    assert [e.id for e in store.events()] == [early.id, late.id, undated.id]
+    assert [e.id for e in store.events(text="gunmen")] == [early.id, late.id, undated.id]
+    assert [e.id for e in store.events(limit=1, offset=2)] == [undated.id]
+    assert [e.id for e in store.events(since="2000-01-01")] == [early.id, late.id]
+    assert [e.id for e in store.events(until="9999-12-31")] == [early.id, late.id]
+
+
+def test_text_search_takes_quotes_and_query_syntax_literally(store: Store) -> None:
+    doc = make_document()
+    quoted = make_event(doc, 1, notes='The group called it "Operation Herof" OR NOT a raid*.')
+    plain = make_event(doc, 2, notes="Operation Herof began at night.")
+    store.save(make_extraction(doc, events=[quoted, plain]))
+    assert [e.id for e in store.events(text='"operation herof"')] == [quoted.id]
+    assert [e.id for e in store.events(text='herof" OR NOT')] == [quoted.id]
+    assert [e.id for e in store.events(text="raid*")] == [quoted.id]
+    assert [e.id for e in store.events(text="NEAR(")] == []
 
 
 def test_same_day_events_are_ordered_by_id(store: Store) -> None:
@@ -366,7 +409,33 @@ def test_date_and_country_filters_use_indexes(tmp_path: Path) -> None:
         for where in (EventFilter(since=dt.date(2024, 1, 1)), EventFilter(country="Pakistan")):
             condition, params = where.where()
             plan = conn.execute(f"EXPLAIN QUERY PLAN SELECT id FROM events WHERE {condition}", params).fetchall()
-            assert any("USING INDEX" in str(step[-1]) for step in plan), plan
+            assert any(re.search("USING (COVERING )?INDEX", str(step[-1])) for step in plan), plan
+    finally:
+        conn.close()
+
+
+def test_filtered_pages_are_read_from_indexes(tmp_path: Path) -> None:
+    path = tmp_path / "events.db"
+    open_store(path).close()
+    conn = sqlite3.connect(path)
+    try:
+        expected = {
+            "ix_events_order": EventFilter(),
+            "ix_events_country": EventFilter(country="Nigeria", since=dt.date(2024, 1, 1)),
+            "ix_events_type": EventFilter(event_type="Protests", since=dt.date(2024, 1, 1)),
+            "ix_events_lat_lon": EventFilter(bbox=(65.0, 28.0, 70.0, 32.0)),
+            "events_fts": EventFilter(actor="river"),
+        }
+        for index, where in expected.items():
+            condition, params = where.where()
+            sql = f"EXPLAIN QUERY PLAN SELECT id FROM events WHERE {condition} ORDER BY date_order, id LIMIT 50"
+            steps = [str(step[-1]) for step in conn.execute(sql, params)]
+            assert any(index in step for step in steps), steps
+            assert "SCAN events" not in steps, f"a full table scan: {steps}"
+            if index in ("ix_events_order", "ix_events_country", "ix_events_type"):
+                assert not any("TEMP B-TREE" in step for step in steps), (
+                    f"the page is sorted, not read in order: {steps}"
+                )
     finally:
         conn.close()
 
@@ -444,6 +513,34 @@ def test_older_schema_is_migrated_in_order_keeping_data(tmp_path: Path, monkeypa
     assert "reviewed" in columns
 
 
+def test_v2_store_migrates_to_v3_and_its_events_are_searchable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "events.db"
+    with monkeypatch.context() as patch:
+        patch.setattr(store_module, "MIGRATIONS", store_module.MIGRATIONS[:2])
+        with SQLiteStore(path) as old:
+            for doc in (DOC_A, DOC_B, DOC_C):
+                old.save(make_extraction(doc, events=[e for e in FILTER_EVENTS.values() if e.doc_id == doc.id]))
+            assert old.schema_version() == 2
+    with SQLiteStore(path) as s:
+        assert s.schema_version() == 3 and s.meta()["schema_version"] == "3"
+        names = {event.id: name for name, event in FILTER_EVENTS.items()}
+        assert [names[e.id] for e in s.events()] == [
+            "suva_riot",
+            "kabul_bombing",
+            "quetta_clash",
+            "lahore_protest",
+            "undated_raid",
+        ]
+        assert {names[e.id] for e in s.events(actor="liberation")} == {"quetta_clash"}
+        assert {names[e.id] for e in s.events(text="threw stones")} == {"suva_riot"}
+        assert {names[e.id] for e in s.events(country="PAKISTAN", since="2024-03-05")} == {"lahore_protest"}
+        assert {names[e.id] for e in s.events(admin1="punjab")} == {"lahore_protest"}
+        # Rows written after the migration are indexed by the triggers.
+        doc = make_document("Report D: a later clash.")
+        s.save(make_extraction(doc, events=[make_event(doc, 1, notes="Troops clashed with rebels near Abeche.")]))
+        assert [e.doc_id for e in s.events(text="abeche")] == [doc.id]
+
+
 def test_failed_migration_leaves_the_file_at_its_version(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "events.db"
     open_store(path).close()
@@ -513,8 +610,6 @@ def test_memory_stores_are_private() -> None:
 @pytest.mark.parametrize(
     ("target", "message"),
     [
-        ("postgresql://user@db/conflict", "PostgreSQL support is not built yet"),
-        ("postgres://db/conflict", "PostgreSQL support is not built yet"),
         ("mysql://db/conflict", "unknown store URL scheme 'mysql'"),
         ("  ", "no store given"),
     ],
@@ -524,6 +619,21 @@ def test_unsupported_targets_are_refused(target: str, message: str) -> None:
         open_store(target)
 
 
+def test_postgres_url_without_psycopg_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "psycopg", None)  # as if it were not installed
+    monkeypatch.delitem(sys.modules, "conflictlens.store.postgres", raising=False)
+    for url in ("postgresql://user@db/conflict", "postgres://db/conflict"):
+        with pytest.raises(StoreError, match=r"needs psycopg 3.*pip install 'conflictlens\[postgres\]'"):
+            open_store(url)
+
+
+def test_unreachable_postgres_server_is_a_store_error() -> None:
+    pytest.importorskip("psycopg")
+    # Port 1 on this machine: nothing listens there, so the connection is refused at once.
+    with pytest.raises(StoreError, match=r"cannot connect to the PostgreSQL store postgresql://u:\*\*\*@127.0.0.1:1/x"):
+        open_store("postgresql://u:secret@127.0.0.1:1/x")
+
+
 def test_closed_store_says_to_reopen() -> None:
     with open_store(":memory:") as s:
         pass
@@ -531,3 +641,133 @@ def test_closed_store_says_to_reopen() -> None:
         s.events()
     with pytest.raises(StoreError, match="closed"):
         s.save(make_extraction())
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Incidents, on both backends
+# ---------------------------------------------------------------------------------------------------------
+
+
+def test_incidents_are_kept_and_filtered_on_every_backend(store: Store) -> None:
+    from conflictlens.incidents import HistoryKind, attach_document
+
+    first = make_document("Report one: gunmen attacked a checkpoint in Quetta.")
+    second = make_document("Report two: militants stormed a police post in Quetta.", source="Other Wire")
+    at = dt.datetime(2024, 3, 5, 12, tzinfo=dt.UTC)
+    for doc in (first, second):
+        store.save(make_extraction(doc, events=[make_rich_event(doc)]))
+        attach_document(store, doc.id, now=at)
+    (incident,) = store.incidents()
+    assert sorted(incident.event_ids) == sorted(e.id for d in (first, second) for e in [make_rich_event(d)])
+    assert store.incident(incident.id) == incident
+    assert store.incidents(country="PAKISTAN") == [incident]
+    assert store.incidents(country="Kenya") == []
+    assert store.incidents(changed_since=at + dt.timedelta(hours=1)) == []
+    kinds = [h.kind for h in store.incident_history(incident_id=incident.id)]
+    assert HistoryKind.CREATED in kinds and HistoryKind.MERGED in kinds
+    assert store.unattached_event_ids() == []
+    assert store.incidents_of_events([make_rich_event(first).id]) == [incident]
+
+
+# ---------------------------------------------------------------------------------------------------------
+# PostgreSQL: opening, schema versions, migrations
+# ---------------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def pg_target(store_target: Callable[[], str]) -> str:
+    """A fresh PostgreSQL schema's URL (skipped without a test server)."""
+    return store_target()
+
+
+pg_only = pytest.mark.parametrize("store_target", ["postgres"], indirect=True)
+
+
+@pg_only
+def test_postgres_url_opens_a_postgres_store_at_the_current_schema(pg_target: str) -> None:
+    from conflictlens.store.postgres import MIGRATIONS, PostgresStore
+
+    doc = make_document()
+    with open_store(pg_target) as s:
+        assert isinstance(s, PostgresStore)
+        assert s.schema_version() == len(MIGRATIONS) == store_module.SCHEMA_VERSION
+        assert s.meta()["schema_version"] == str(store_module.SCHEMA_VERSION)
+        assert s.save(make_extraction(doc))
+    with open_store(pg_target) as s:  # reopening: no migration runs again, the document is kept
+        assert s.has_document(doc.id)
+        assert s.save(make_extraction(doc)) is False
+
+
+@pg_only
+def test_postgres_store_of_a_newer_schema_is_refused(pg_target: str) -> None:
+    open_store(pg_target).close()
+    with psycopg_connection(pg_target) as conn:
+        conn.execute("UPDATE meta SET value = '7' WHERE key = 'schema_version'")
+    with pytest.raises(StoreError, match=rf"schema version 7.*reads schema version {store_module.SCHEMA_VERSION}"):
+        open_store(pg_target)
+
+
+@pg_only
+def test_postgres_database_with_other_tables_is_refused(pg_target: str) -> None:
+    with psycopg_connection(pg_target) as conn:
+        conn.execute("CREATE TABLE customers (id INTEGER)")
+    with pytest.raises(StoreError, match=r"not a conflictlens store.*customers"):
+        open_store(pg_target)
+
+
+@pg_only
+def test_postgres_v2_store_migrates_to_v3_keeping_and_indexing_events(
+    pg_target: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from conflictlens.store import postgres
+
+    with monkeypatch.context() as patch:
+        patch.setattr(postgres, "MIGRATIONS", postgres.MIGRATIONS[:2])
+        with open_store(pg_target) as old:
+            for doc in (DOC_A, DOC_B, DOC_C):
+                old.save(make_extraction(doc, events=[e for e in FILTER_EVENTS.values() if e.doc_id == doc.id]))
+            assert old.schema_version() == 2
+    with open_store(pg_target) as s:
+        assert s.schema_version() == 3
+        names = {event.id: name for name, event in FILTER_EVENTS.items()}
+        assert [names[e.id] for e in s.events()][-1] == "undated_raid"
+        assert {names[e.id] for e in s.events(country="PAKISTAN", since="2024-03-05")} == {"lahore_protest"}
+        assert {names[e.id] for e in s.events(actor="liberation")} == {"quetta_clash"}
+    with psycopg_connection(pg_target) as conn:
+        indexes = {r[0] for r in conn.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'events'")}
+    assert {"ix_events_order", "ix_events_country", "ix_events_trgm_notes", "ix_events_trgm_actor1"} <= indexes
+
+
+@pg_only
+def test_failed_postgres_migration_leaves_the_store_at_its_version(
+    pg_target: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from conflictlens.store import postgres
+
+    open_store(pg_target).close()
+
+    def half_done(conn: Any) -> None:
+        conn.execute("ALTER TABLE events ADD COLUMN reviewed INTEGER NOT NULL DEFAULT 0")
+        conn.execute("ALTER TABLE no_such_table ADD COLUMN x INTEGER")
+
+    following = store_module.SCHEMA_VERSION + 1
+    monkeypatch.setattr(postgres, "MIGRATIONS", (*postgres.MIGRATIONS, Migration(following, "broken", half_done)))
+    with pytest.raises(StoreError, match=f"schema version {following}.*unchanged"):
+        open_store(pg_target)
+    monkeypatch.setattr(postgres, "MIGRATIONS", postgres.MIGRATIONS[:-1])
+    with open_store(pg_target) as s, psycopg_connection(pg_target) as conn:
+        assert s.schema_version() == store_module.SCHEMA_VERSION
+        columns = {
+            r[0]
+            for r in conn.execute(
+                "SELECT column_name FROM information_schema.columns "
+                "WHERE table_name = 'events' AND table_schema = current_schema()"
+            )
+        }
+    assert "reviewed" not in columns
+
+
+def psycopg_connection(url: str) -> Any:
+    import psycopg
+
+    return psycopg.connect(url, autocommit=True)

@@ -13,7 +13,7 @@ import io
 import logging
 import threading
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
@@ -25,6 +25,7 @@ from .errors import ConflictlensError
 from .export import event_row, write_events
 from .records import Claim, Document, Event, Evidence, to_dict
 from .store import Store, open_store
+from .web import DashboardConfig, add_dashboard
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +36,10 @@ DEFAULT_MAX_BODY_BYTES = 2_000_000
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 5_000
 FORMATS = ("json", "geojson", "csv")
+# The timeline has at most this many bars: a day each when the events span up to 200 days, else a week, a month
+# or a year each. 200 bars fill a dashboard's width at 4 px or more, and each bar is one indexed count query.
+TIMELINE_MAX_BINS = 200
+TIMELINE_UNITS = ("day", "week", "month", "year")
 
 
 class ApiError(Exception):
@@ -63,8 +68,8 @@ def _error(status: int, error: str, detail: str) -> JSONResponse:
 def _jsonable(value: Any) -> Any:
     if isinstance(value, dt.date | dt.datetime):
         return value.isoformat()
-    if isinstance(value, dict):
-        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, dict):  # scalars kept as they are without a call: pages hold thousands of rows
+        return {k: v if v is None or isinstance(v, str | int | float) else _jsonable(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [_jsonable(v) for v in value]
     return value
@@ -146,18 +151,121 @@ def _geojson(rows: list[tuple[Event, dict[str, Any]]]) -> dict[str, Any]:
     return {"type": "FeatureCollection", "features": features}
 
 
+def _bin_start(day: dt.date, unit: str) -> dt.date:
+    if unit == "week":
+        return day - dt.timedelta(days=day.weekday())  # Mondays
+    if unit == "month":
+        return day.replace(day=1)
+    if unit == "year":
+        return day.replace(month=1, day=1)
+    return day
+
+
+def _next_bin(start: dt.date, unit: str) -> dt.date:
+    if unit == "day":
+        return start + dt.timedelta(days=1)
+    if unit == "week":
+        return start + dt.timedelta(days=7)
+    if unit == "month":
+        return (start.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return start.replace(year=start.year + 1)
+
+
+def timeline_bins(first: dt.date, last: dt.date, max_bins: int = TIMELINE_MAX_BINS) -> tuple[str, list[dt.date]]:
+    """The finest unit (day, week, month, year) giving at most ``max_bins`` bins over ``[first, last]``, and the
+    start of each bin, in order (a year each when even years are more than ``max_bins``)."""
+    for unit in TIMELINE_UNITS:
+        starts = [_bin_start(first, unit)]
+        while (following := _next_bin(starts[-1], unit)) <= last and len(starts) <= max_bins:
+            starts.append(following)
+        if len(starts) <= max_bins or unit == TIMELINE_UNITS[-1]:
+            return unit, starts
+    raise AssertionError("unreachable: the last unit always returns")
+
+
+def _date_extent(store: Store, filters: dict[str, Any]) -> tuple[dt.date, dt.date] | None:
+    """The first and last event dates matching ``filters``, found by bisecting on counts (about 22 indexed
+    count queries each): fetching the first and last event by date would sort every matching record."""
+    low = filters.get("since") or dt.date.min
+    high = filters.get("until") or dt.date.max
+
+    def count(since: dt.date, until: dt.date) -> int:
+        return store.count_events(**{**filters, "since": since, "until": until})
+
+    if count(low, high) == 0:
+        return None
+    lo, hi = low.toordinal(), high.toordinal()
+    while lo < hi:  # the first day d with events in [low, d]
+        mid = (lo + hi) // 2
+        lo, hi = (lo, mid) if count(low, dt.date.fromordinal(mid)) else (mid + 1, hi)
+    first = dt.date.fromordinal(lo)
+    lo, hi = first.toordinal(), high.toordinal()
+    while lo < hi:  # the last day d with events in [d, high]
+        mid = (lo + hi + 1) // 2
+        lo, hi = (mid, hi) if count(dt.date.fromordinal(mid), high) else (lo, mid - 1)
+    return first, dt.date.fromordinal(lo)
+
+
+def event_timeline(store: Store, filters: dict[str, Any], max_bins: int = TIMELINE_MAX_BINS) -> dict[str, Any]:
+    """Counts of the events matching ``filters`` (keyword arguments of :meth:`Store.count_events`) per bin of
+    :func:`timeline_bins` over their own date extent. Counted in the store, bin by bin: no event is loaded."""
+    undated = 0
+    if not filters.get("since") and not filters.get("until"):
+        undated = store.count_events(**filters) - store.count_events(**{**filters, "since": dt.date.min})
+    extent = _date_extent(store, filters)
+    if extent is None:
+        return {"unit": "day", "first": None, "last": None, "bins": [], "undated": undated}
+    first, last = extent
+    unit, starts = timeline_bins(first, last, max_bins)
+    bins = []
+    for start in starts:
+        end = _next_bin(start, unit) - dt.timedelta(days=1)
+        count = store.count_events(**{**filters, "since": max(start, first), "until": min(end, last)})
+        bins.append({"start": start.isoformat(), "end": end.isoformat(), "count": count})
+    return {"unit": unit, "first": first.isoformat(), "last": last.isoformat(), "bins": bins, "undated": undated}
+
+
+def event_filters(
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    country: str | None = None,
+    admin1: str | None = None,
+    event_type: str | None = None,
+    actor: str | None = None,
+    bbox: str | None = Query(None, description="min_lon,min_lat,max_lon,max_lat"),
+    q: str | None = Query(None, description="free text in the notes or location"),
+) -> dict[str, Any]:
+    """The event filters shared by GET /events and GET /timeline, as keyword arguments of ``Store.events``."""
+    return {
+        "since": since,
+        "until": until,
+        "country": country,
+        "admin1": admin1,
+        "event_type": event_type,
+        "actor": actor,
+        "bbox": _parse_bbox(bbox),
+        "text": q,
+    }
+
+
+EventFilters = Annotated[dict[str, Any], Depends(event_filters)]
+
+
 def create_app(
     store_target: str | Store,
     *,
     write_token: str | None = None,
     read_token: str | None = None,
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+    dashboard: DashboardConfig | None = None,
 ) -> FastAPI:
     """The API app over one store (a path/URL for :func:`open_store`, or an open :class:`Store`).
 
     ``write_token``: the bearer token ingest needs (None refuses all writes). ``read_token``: when set,
-    reading needs it too (the write token also reads).
+    reading needs it too (the write token also reads). ``dashboard``: the web dashboard's settings (by default
+    read from the environment, see :meth:`DashboardConfig.from_environment`); the dashboard is served at ``/``.
     """
+    dashboard = dashboard if dashboard is not None else DashboardConfig.from_environment()
     store = store_target if isinstance(store_target, Store) else open_store(store_target)
     pipeline_lock = threading.Lock()
     extract_lock = threading.Lock()
@@ -224,30 +332,18 @@ def create_app(
     def health() -> dict[str, Any]:
         return {"status": "ok", "stats": store.stats()}
 
+    @app.get("/timeline", dependencies=[Depends(require_read)])
+    def timeline(filters: EventFilters) -> dict[str, Any]:
+        """Event counts per day (or week, month, year when they span longer) with the filters of GET /events."""
+        return event_timeline(store, filters)
+
     @app.get("/events", dependencies=[Depends(require_read)])
     def list_events(
-        since: dt.date | None = None,
-        until: dt.date | None = None,
-        country: str | None = None,
-        admin1: str | None = None,
-        event_type: str | None = None,
-        actor: str | None = None,
-        bbox: str | None = Query(None, description="min_lon,min_lat,max_lon,max_lat"),
-        q: str | None = Query(None, description="free text in the notes or location"),
+        filters: EventFilters,
         limit: int = Query(DEFAULT_LIMIT, ge=0, le=MAX_LIMIT),
         offset: int = Query(0, ge=0),
         format: str = Query("json", pattern="^(json|geojson|csv)$"),
     ) -> Response:
-        filters: dict[str, Any] = {
-            "since": since,
-            "until": until,
-            "country": country,
-            "admin1": admin1,
-            "event_type": event_type,
-            "actor": actor,
-            "bbox": _parse_bbox(bbox),
-            "text": q,
-        }
         events = store.events(**filters, limit=limit, offset=offset)
         total = store.count_events(**filters)
         documents = {d: store.document(d) for d in {e.doc_id for e in events}}
@@ -271,7 +367,17 @@ def create_app(
             "event": _event_json(event, store.document(event.doc_id)),
             "record": _jsonable(to_dict(event)),
             "spans": event_spans(event),
+            "incident_id": _incident_of(event_id),
         }
+
+    def _incident_of(event_id: str) -> str | None:
+        from .incidents import update_incidents
+
+        found = store.incidents_of_events([event_id])
+        if not found:
+            update_incidents(store)
+            found = store.incidents_of_events([event_id])
+        return found[0].id if found else None
 
     @app.get("/incidents", dependencies=[Depends(require_read)])
     def list_incidents(
@@ -356,7 +462,16 @@ def create_app(
             status_code=201,
         )
 
+    add_dashboard(app, dashboard)
     return app
 
 
-__all__ = ["DEFAULT_MAX_BODY_BYTES", "ApiError", "ReportIn", "create_app", "event_spans"]
+__all__ = [
+    "DEFAULT_MAX_BODY_BYTES",
+    "ApiError",
+    "ReportIn",
+    "create_app",
+    "event_spans",
+    "event_timeline",
+    "timeline_bins",
+]

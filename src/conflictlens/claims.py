@@ -229,6 +229,7 @@ def _cue_token(sent: SpacySpan) -> Token | None:
         t
         for t in sent
         if t.pos_ in ("VERB", "AUX")
+        and t.dep_ != "acl"  # "three civilians accused of spying": the participle describes the victims
         and t.lemma_.lower() in CUE_VERBS
         and (t.lemma_.lower() in SPEECH_CUES or quoted or any(c.dep_ == "ccomp" for c in t.children))
     ]

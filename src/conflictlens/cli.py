@@ -24,6 +24,7 @@ from .records import Claim, Event, Extraction, Problem
 
 if TYPE_CHECKING:
     from .incidents import HistoryEntry, Incident
+    from .runner import RunSummary
 
 app = typer.Typer(
     name="conflictlens",
@@ -39,7 +40,10 @@ err_console = Console(stderr=True)
 
 DEFAULT_DB = "conflictlens.sqlite"
 DbOption = Annotated[
-    str, typer.Option("--db", envvar="CONFLICTLENS_DB", help="Store: a SQLite file path (created if missing).")
+    str,
+    typer.Option(
+        "--db", envvar="CONFLICTLENS_DB", help="Store: a SQLite file path (created if missing) or a postgresql:// URL."
+    ),
 ]
 
 
@@ -129,6 +133,14 @@ def _report_problems(problems: Sequence[Problem]) -> None:
         err_console.print(f"[{colour}]{problem.origin}[/]: {problem.reason}")
 
 
+WorkersOption = Annotated[
+    int,
+    typer.Option(
+        "--workers",
+        "-j",
+        help="Worker processes that extract (0: one per core; 1: in this process). Only this process writes the store.",
+    ),
+]
 RelevanceFilterOption = Annotated[
     bool,
     typer.Option(
@@ -144,6 +156,7 @@ def extract(
     published: Annotated[str | None, typer.Option(help="Publication date (YYYY-MM-DD) for every document.")] = None,
     source: Annotated[str | None, typer.Option(help="Outlet name for every document.")] = None,
     fmt: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")] = OutputFormat.table,
+    workers: WorkersOption = 1,
     relevance_filter: RelevanceFilterOption = True,
 ) -> None:
     """Extract events from reports and print them (nothing is stored)."""
@@ -157,7 +170,12 @@ def extract(
         results = list(
             _with_progress(
                 extract_paths(
-                    paths, published=_parse_date_option(published), source=source, pipeline=pipeline, summary=summary
+                    paths,
+                    published=_parse_date_option(published),
+                    source=source,
+                    pipeline=pipeline,
+                    summary=summary,
+                    workers=workers,
                 ),
                 _count_inputs(paths),
                 "extracting",
@@ -187,26 +205,30 @@ def ingest(
     db: DbOption = DEFAULT_DB,
     published: Annotated[str | None, typer.Option(help="Publication date (YYYY-MM-DD) for every document.")] = None,
     source: Annotated[str | None, typer.Option(help="Outlet name for every document.")] = None,
+    workers: WorkersOption = 1,
     relevance_filter: RelevanceFilterOption = True,
 ) -> None:
-    """Extract events from reports and store them (each document once, in one transaction)."""
+    """Extract events from reports and store them (each document once, in one transaction).
+
+    A run that was interrupted (even killed) is finished by running the same command again.
+    """
     from .pipeline import Pipeline
-    from .runner import RunSummary, extract_paths, store_extraction
+    from .runner import ingest_paths
     from .store import open_store
 
-    summary = RunSummary()
+    total = _count_inputs(paths)
     try:
-        with open_store(db) as store:
-            extractions = extract_paths(
+        with open_store(db) as store, _progress(total) as progress:
+            task = progress.add_task("ingesting", total=total)
+            summary = ingest_paths(
                 paths,
+                store,
                 published=_parse_date_option(published),
                 source=source,
                 pipeline=Pipeline(relevance_filter=relevance_filter),
-                summary=summary,
-                skip=lambda d: store.has_document(d.id),
+                workers=workers,
+                on_document=lambda _: progress.advance(task),
             )
-            for extraction in _with_progress(extractions, _count_inputs(paths), "ingesting"):
-                store_extraction(store, extraction, summary)
     except ConflictlensError as exc:
         raise _fail(exc) from exc
     _report_problems(summary.problems)
@@ -214,6 +236,108 @@ def ingest(
         f"{summary.documents} documents read: {summary.stored} stored, {summary.duplicates} already stored, "
         f"{summary.events} events, {len(summary.problems)} with problems -> {db}"
     )
+    if summary.inputs_skipped:
+        console.print(f"{summary.inputs_skipped} input files were finished by an earlier run and not read again")
+
+
+class Engine(StrEnum):
+    local = "local"
+    ray = "ray"
+
+
+@app.command("run")
+def run_command(
+    paths: Annotated[list[str], typer.Argument(help="Files, directories, JSON Lines, feeds, WARC files or URLs.")],
+    engine: Annotated[Engine, typer.Option(help="local: worker processes here; ray: Ray Data.")] = Engine.local,
+    db: Annotated[
+        str | None, typer.Option("--db", envvar="CONFLICTLENS_DB", help="Store the results in this store.")
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write the events to this folder as Parquet instead.")
+    ] = None,
+    workers: WorkersOption = 0,
+    address: Annotated[
+        str | None,
+        typer.Option(envvar="RAY_ADDRESS", help="Ray cluster to join (ray://HEAD:10001); default: start one here."),
+    ] = None,
+    published: Annotated[str | None, typer.Option(help="Publication date (YYYY-MM-DD) for every document.")] = None,
+    source: Annotated[str | None, typer.Option(help="Outlet name for every document.")] = None,
+) -> None:
+    """Run the pipeline over many inputs, locally in parallel or on Ray, into a store or a Parquet folder.
+
+    --workers is the local engine's process count, or the Ray engine's actor count (0: one per CPU).
+    """
+    if db is not None and output is not None:
+        raise typer.BadParameter("give --db or --output, not both")
+    when = _parse_date_option(published)
+    try:
+        if engine is Engine.ray:
+            summary = _run_on_ray(
+                paths, db=db, output=output, workers=workers, address=address, when=when, source=source
+            )
+        else:
+            summary = _run_locally(paths, db=db, output=output, workers=workers, when=when, source=source)
+    except ConflictlensError as exc:
+        raise _fail(exc) from exc
+    _report_problems(summary.problems)
+    if output is not None:
+        console.print(f"{summary.events} events -> {output}")
+        return
+    console.print(
+        f"{summary.documents} documents read: {summary.stored} stored, {summary.duplicates} already stored, "
+        f"{summary.events} events, {len(summary.problems)} with problems -> {db or DEFAULT_DB}"
+    )
+
+
+def _run_locally(
+    paths: list[str], *, db: str | None, output: Path | None, workers: int, when: dt.date | None, source: str | None
+) -> RunSummary:
+    from .runner import extract_to_parquet, ingest_paths
+    from .store import open_store
+
+    total = _count_inputs(paths)
+    with _progress(total) as progress:
+        task = progress.add_task("extracting", total=total)
+        if output is not None:
+            return extract_to_parquet(
+                paths,
+                output,
+                published=when,
+                source=source,
+                workers=workers,
+                on_document=lambda _: progress.advance(task),
+            )
+        with open_store(db or DEFAULT_DB) as store:
+            return ingest_paths(
+                paths,
+                store,
+                published=when,
+                source=source,
+                workers=workers,
+                on_document=lambda _: progress.advance(task),
+            )
+
+
+def _run_on_ray(
+    paths: list[str],
+    *,
+    db: str | None,
+    output: Path | None,
+    workers: int,
+    address: str | None,
+    when: dt.date | None,
+    source: str | None,
+) -> RunSummary:
+    from .distributed import ray_ingest, ray_to_parquet
+    from .runner import RunSummary
+    from .store import open_store
+
+    actors = workers or None
+    if output is not None:
+        events = ray_to_parquet(paths, output, published=when, source=source, actors=actors, address=address)
+        return RunSummary(events=events)
+    with open_store(db or DEFAULT_DB) as store:
+        return ray_ingest(paths, store, published=when, source=source, actors=actors, address=address)
 
 
 def _event_filters(
@@ -596,7 +720,9 @@ _register_eval()
 
 @app.command()
 def serve(
-    db: Annotated[Path, typer.Option("--db", help="The event store (SQLite file).")] = Path("events.db"),
+    db: Annotated[
+        str, typer.Option("--db", help="The event store: a SQLite file or a postgresql:// URL.")
+    ] = "events.db",
     host: Annotated[str, typer.Option(help="Address to listen on; 127.0.0.1 keeps it local.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
     write_token_env: Annotated[

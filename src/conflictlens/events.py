@@ -189,7 +189,7 @@ class _Index:
     def __init__(self, so: StageOutputs) -> None:
         self.starts = [s.start for s in so.sentences]
         self.main_country = so.main_country
-        self.places = self._group(so.places, lambda p: p.evidence.spans[0].start)
+        self.places = self._group([p for p in so.places if p.located], lambda p: p.evidence.spans[0].start)
         self.actors = self._group(so.actors, lambda a: a.evidence.spans[0].start)
         self.claims = self._group(so.figure_claims, lambda c: c.evidence.spans[0].start)
         self.dates = self._group(so.dates, lambda d: d.span.start)
@@ -280,7 +280,11 @@ def _is_not_an_event(text: str, trigger: re.Match[str]) -> bool:
     )
 
 
-ACCUSATION_RE = re.compile(r"\b(?:accus(?:ed|es|ing)|blam(?:ed|es|ing))\s+(?:\w+\W+){1,10}?(?:of|for)\b", re.IGNORECASE)
+# "accused the army of": someone accuses someone. Not "accused of" ("civilians accused of spying", "a minister
+# who was accused of fraud"), which describes a person in a sentence that may well report an event.
+ACCUSATION_RE = re.compile(
+    r"\b(?:accus(?:ed|es|ing)|blam(?:ed|es|ing))\s+(?!(?:of|for)\b)(?:\w+\W+){1,10}?(?:of|for)\b", re.IGNORECASE
+)
 
 
 # Deaths and blasts that are not political violence: disasters, accidents, weapons tests and sanctions.
@@ -367,7 +371,8 @@ PEACEFUL_CROWD = frozenset({"Peaceful protest", "Protest with intervention"})
 CROWD_VIOLENCE_RE = re.compile(
     r"\b(?:threw (?:rocks|stones|bottles|objects)|hurled (?:rocks|stones)|pelted|"
     r"set (?:\w+ )?(?:on fire|ablaze|alight)|"
-    r"set fire|torched|vandali[sz]\w*|scuffles?|clash\w*|smashed|damaged)\b",
+    r"set fire|torched|vandali[sz]\w*|scuffles?|clash\w*|smashed|damaged|stoned|with (?:stones|rocks)|"
+    r"(?:burn\w*|lit|light\w*) (?:\w+ ){0,2}(?:tires|tyres)|(?:tires|tyres) (?:were|was) (?:burned|burnt|set|lit))\b",
     re.IGNORECASE,
 )
 
@@ -428,8 +433,9 @@ def _same_paragraph(so: StageOutputs, a: int, b: int) -> bool:
 
 def _default_place(places: Sequence[Place]) -> Place | None:
     """The document's main place: the first place named, preferring anything finer than a country."""
-    finer = [p for p in places if p.feature_code not in COUNTRY_CODES]
-    candidates = finer or list(places)
+    located = [p for p in places if p.located]
+    finer = [p for p in located if p.feature_code not in COUNTRY_CODES]
+    candidates = finer or located
     return candidates[0] if candidates else None
 
 
@@ -581,6 +587,8 @@ def _split_off_totals(candidates: list[_Candidate]) -> tuple[list[_Candidate], l
 
 # --- the event record ---------------------------------------------------------------------------------
 
+BEATEN_RE = re.compile(r"\b(?:beat|beaten|beating|tortur\w+|whipp\w+|flogg\w+)\b", re.IGNORECASE)
+
 STANCE_WEAKNESS = (Stance.DENIED, Stance.ALLEGED, Stance.CLAIMED, Stance.UNCONFIRMED, Stance.REPORTED, Stance.CONFIRMED)
 
 
@@ -590,7 +598,11 @@ def _to_event(n: int, c: _Candidate, so: StageOutputs) -> Event:
         place = replace(place, geo_precision=2)
     place = _with_site(place, c, so)
     actor1, assoc1, actor2, assoc2 = _assign_actors(c, so)
-    sub_event_type = _type_by_weapons(_type_by_actors(c), c, so)
+    sub_event_type = _type_by_crowd(_type_by_weapons(_type_by_actors(c), c, so), actor1, c)
+    if sub_event_type == "Arrests" and BEATEN_RE.search(c.clause_text):
+        # ACLED: people beaten or tortured as they are detained suffered an attack, the arrest is part of it
+        sub_event_type = "Attack"
+        c.reasons.append("detainees beaten -> Attack")
     if sub_event_type == "Arrests" and actor1 is not None and actor1.inter in NON_STATE_ARMED and actor1.mention:
         # ACLED: detention by a non-state group -- one the report names ("Two people were arrested" names none:
         # the arrest is the police's)
@@ -682,6 +694,25 @@ CIVILIAN_OBJECT_RE = re.compile(
 )
 
 
+# The victim as the subject of a passive trigger: "a man was shot by five masked gunmen", "two inmates were
+# stabbed". A person noun right before "was/were" says the violence fell on people, not on an armed side.
+CIVILIAN_SUBJECT_RE = re.compile(
+    r"\b(?:a|an|the|his|her|their|one|two|three|four|five|six|several|\d+)\s+(?:[\w-]+\s+){0,2}?"
+    r"(?:man|men|woman|women|boy|girl|child|children|teenager|civilians?|residents?|villagers?|farmers?|"
+    r"suspects?|inmates?|prisoners?|drivers?|vendors?|traders?|merchants?|businessman|couple|family|"
+    r"son|daughter|wife|husband|brother|sister|father|mother|relatives?|persons?|people|individuals?|"
+    r"bodies|body|heads?|remains|corpses?)"
+    r"(?:\s+(?:[\w-]+\s+){0,6}?)?\s*(?:was|were|had been|has been|have been)\s+(?:\w+\s+){0,2}$",
+    re.IGNORECASE,
+)
+
+
+def _passive_civilian_subject(c: _Candidate) -> bool:
+    """Whether the trigger is passive with a person as its subject ("a man was shot")."""
+    before = c.clause_text[: c.trigger.start - c.clause_start][-90:]
+    return CIVILIAN_SUBJECT_RE.search(before) is not None
+
+
 def _object_words(c: _Candidate) -> str:
     """The words of the trigger's clause after the trigger (its object, in an active sentence)."""
     return c.clause_text[c.trigger.end - c.clause_start :][:60]
@@ -712,10 +743,32 @@ def _event_text(c: _Candidate, so: StageOutputs) -> str:
     return " ".join(so.sentences[n].text for n in numbers if 0 <= n < len(so.sentences))
 
 
+# A grenade or a bomb answered with gunfire is a clash (ACLED: "Police responded with gunfire"): on the acled dev
+# notes, grenades thrown at police or army posts that fired back were coded as armed clashes.
+RETURNED_FIRE_TYPES = frozenset({"Grenade", "Remote explosive/landmine/IED"})  # a suicide bombing stays one
+RETURNED_FIRE_RE = re.compile(
+    r"\b(?:(?:responded|reacted|retaliated|replied) (?:\w+ ){0,2}with (?:gun)?fire|returned (?:the )?fire|fired back|"
+    r"opened (?:gun)?fire (?:at|on|towards|in response)|exchange[sd]? (?:of )?(?:gun)?fire)\b",
+    re.IGNORECASE,
+)
+
+
+def _fire_returned(c: _Candidate, so: StageOutputs) -> bool:
+    """Whether the event's sentences, or the next one in its paragraph, say the target fired back."""
+    text = _event_text(c, so)
+    following = c.sentence + 1
+    if following < len(so.sentences) and _same_paragraph(so, c.trigger.start, so.sentences[following].start):
+        text += " " + so.sentences[following].text
+    return RETURNED_FIRE_RE.search(text) is not None
+
+
 def _type_by_weapons(sub: str, c: _Candidate, so: StageOutputs) -> str:
     """Shelling or unspecified explosions mixed with small-arms fire are a clash; fire from heavy machine guns
     without small arms is shelling (ACLED's coding)."""
     generic_blast = sub == "Remote explosive/landmine/IED" and GENERIC_EXPLOSION_RE.match(c.trigger.text.strip())
+    if sub in RETURNED_FIRE_TYPES and _fire_returned(c, so):
+        c.reasons.append("the target fired back -> Armed clash")
+        return "Armed clash"
     if sub not in ("Shelling/artillery/missile attack", "Armed clash") and not generic_blast:
         return sub
     text = _event_text(c, so)
@@ -767,6 +820,7 @@ def _type_by_actors(c: _Candidate) -> str:
         and (
             (len(armed) <= 1 and (civilians or victims == {Side.CIVILIANS}))
             or CIVILIAN_OBJECT_RE.match(target)
+            or (len(armed) <= 1 and _passive_civilian_subject(c))
             or _attacks_a_place(c)
         )
     ):
@@ -776,6 +830,25 @@ def _type_by_actors(c: _Candidate) -> str:
         c.reasons.append("two armed actors -> Armed clash")
         return "Armed clash"
     return c.sub_event_type
+
+
+CROWD_INTERS = frozenset({tx.INTER_RIOTERS, tx.INTER_PROTESTERS})
+ARMED_WORDS_RE = re.compile(
+    r"\b(?:armed|gun\w*|shot|shoot\w*|rifles?|militants?|rebels?|fighters?|insurgents?|artillery)\b", re.IGNORECASE
+)
+PROTEST_WORDS_RE = re.compile(r"\b(?:protest\w*|demonstrat\w*|rall(?:y|ies|ied)|march\w*)\b", re.IGNORECASE)
+
+
+def _type_by_crowd(sub_event_type: str, actor1: Actor | None, c: _Candidate) -> str:
+    """A clash or an attack whose perpetrator is a crowd (rioters, protesters) and that names no weapon or armed
+    group is a riot: ACLED's "Violent demonstration" when the crowd was demonstrating, else "Mob violence"."""
+    if sub_event_type not in ("Armed clash", "Attack") or actor1 is None or actor1.inter not in CROWD_INTERS:
+        return sub_event_type
+    if ARMED_WORDS_RE.search(c.clause_text):  # "armed former members of ...", "clashed ... shot dead": not a crowd
+        return sub_event_type
+    riot = "Violent demonstration" if PROTEST_WORDS_RE.search(c.clause_text) else "Mob violence"
+    c.reasons.append(f"the perpetrator is a crowd ({actor1.name}) -> {riot}")
+    return riot
 
 
 def _assign_actors(

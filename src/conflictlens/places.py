@@ -40,6 +40,7 @@ the places of its sentence; :func:`country_context` names the document's main co
 
 from __future__ import annotations
 
+import bisect
 import csv
 import functools
 import importlib.resources
@@ -71,6 +72,43 @@ if TYPE_CHECKING:
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 # Entity labels whose names often begin with a place ("Quetta Police", "The Washington Post").
 EMBEDDING_LABELS = frozenset({"ORG", "FAC", "EVENT", "WORK_OF_ART", "PRODUCT", "LAW"})
+# Head words of names that contain a place without saying that anything happened there: outlets ("The New York
+# Times", "Voice of America") and streets or roads ("Oxford Street" in Belfast, "Baghdad Road" near Baquba).
+NON_LOCATING_WORDS = frozenset(
+    {
+        "times",
+        "post",
+        "tribune",
+        "herald",
+        "journal",
+        "gazette",
+        "chronicle",
+        "telegraph",
+        "observer",
+        "daily",
+        "news",
+        "radio",
+        "television",
+        "tv",
+        "voice",
+        "press",
+        "street",
+        "st",
+        "road",
+        "rd",
+        "avenue",
+        "boulevard",
+        "lane",
+        "highway",
+        "motorway",
+        "expressway",
+    }
+)
+# Currency words after a country's name: "the US dollar exchange rate" says nothing about where.
+CURRENCY_WORDS = frozenset(
+    {"dollar", "dollars", "pound", "pounds", "euro", "euros", "rupee", "rupees", "yuan", "rouble", "ruble", "lira"}
+    | {"dinar", "dinars", "riyal", "rial", "franc", "francs", "shilling", "shillings", "naira", "peso", "pesos"}
+)
 # Entity labels that are never toponyms (dates, numbers): their capitalised words ("May") are skipped.
 NON_PLACE_LABELS = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"})
 
@@ -173,6 +211,18 @@ PLACE_NOUNS = frozenset(
         "people",
         "citizens",
         "municipality",
+        "commune",
+        "locality",
+        "villages",
+        "towns",
+        "neighbourhood",
+        "neighborhood",
+        "quarter",
+        "forest",
+        "forests",
+        "valley",
+        "hills",
+        "mountains",
     }
 )
 # Words before a toponym that make the event "near" it (ACLED precision 2).
@@ -373,6 +423,9 @@ GENERIC_NAMES = frozenset(
         "ministry",
         "council",
         "district",
+        "tall",  # Arabic "hill": "Tall Sakhr", "Tall Toukan"
+        "tell",
+        "coast",
     }
 )
 ARTICLES = frozenset({"the", "The", "THE"})
@@ -407,6 +460,7 @@ class _Mention:
     key: str = ""
     candidates: tuple[Candidate, ...] = ()
     demonym: Demonym | None = None
+    located: bool = True  # False inside an outlet's or a street's name (NON_LOCATING_WORDS)
 
 
 _Votes = defaultdict[str, float]
@@ -485,6 +539,8 @@ def resolve_places(
     context = _initial_context(mentions, gaz)
     mentions += _cued_mentions(tokens, ents, gaz, context, mentions)
     mentions.sort(key=lambda m: m.start)
+    for mention in mentions:
+        mention.located = not _inside_other_name(tokens, mention)
 
     choices = _resolve_names(mentions, context)
     containers = _containers(mentions, text)
@@ -510,7 +566,7 @@ def country_context(places: Iterable[Place]) -> str | None:
     votes: Counter[str] = Counter()
     first: dict[str, int] = {}
     for index, place in enumerate(places):
-        if place.country:
+        if place.country and place.located:
             votes[place.country] += 1
             first.setdefault(place.country, index)
     if not votes:
@@ -525,7 +581,7 @@ def event_location(places: Sequence[Place], start: int = 0, end: int | None = No
 
     A town abroad among places of one country is more often a namesake resolved wrongly ("Arada" in
     Honduras beside "Tripoli") than the event's place."""
-    inside = [p for p in places if p.evidence.spans and _within(p.evidence.spans[0], start, end)]
+    inside = [p for p in places if p.located and p.evidence.spans and _within(p.evidence.spans[0], start, end)]
     if not inside:
         return None
     main = country_context(places)
@@ -942,8 +998,52 @@ def _cue_before(tk: _Tokens, first: int, places_before: set[int]) -> bool:
         return True
     if before in (",", "(") and i > 0:
         end = tk.end(i - 1)
-        return end in places_before or (tk.words[i - 1] == "." and end - 1 in places_before)
+        if end in places_before or (tk.words[i - 1] == "." and end - 1 in places_before):
+            return True
+        return _in_parenthetical_after_place_phrase(tk, i)
     return False
+
+
+def _in_parenthetical_after_place_phrase(tk: _Tokens, i: int) -> bool:
+    """ "in Al Hishah (Misrata)", "in Wadi Daiqah area (Al Mahad, Abyan)": a parenthesis after a name that reads
+    as a place ("in X", "X area") holds its containers even when the gazetteer does not know X itself."""
+    opening = i
+    while opening >= 0 and tk.words[opening] != "(" and i - opening <= MAX_CHUNK_TOKENS:
+        if tk.words[opening] == ")" or tk.sent_start[opening]:
+            return False
+        opening -= 1
+    if opening <= 0 or tk.words[opening] != "(":
+        return False
+    j = opening - 1
+    while j >= 0 and (tk.lower[j] in AREA_WORDS or tk.lower[j] in PLACE_NOUNS):
+        j -= 1  # "Wadi Daiqah area (", "Al Haqban village ("
+    run_end = j
+    while j >= 0 and (tk.name_like[j] or tk.lower[j] in NAME_PARTICLES or tk.lower[j] in LEADING_ARTICLES):
+        j -= 1
+    if j == run_end or j < 0:
+        return False
+    if tk.lower[j] in LOCATIVE_CUES:
+        return True
+    return tk.lower[j] == "of" and j > 0 and tk.lower[j - 1] in PLACE_NOUNS
+
+
+def _inside_other_name(tk: _Tokens, mention: _Mention) -> bool:
+    """Whether the toponym is part of an outlet's or a street's name: "New York" of "The New York Times" or
+    "Oxford" of "Oxford Street"; "India" of "The Times of India"; or names a currency ("the US dollar")."""
+    first = bisect.bisect_left(tk.idx, mention.start)
+    last = bisect.bisect_left(tk.idx, mention.end) - 1
+    after = last + 1
+    if after < len(tk) and tk.words[after][:1].isupper() and tk.lower[after] in NON_LOCATING_WORDS:
+        return True
+    if after < len(tk) and tk.lower[after] in CURRENCY_WORDS:
+        return True
+    before = first - 2
+    return (
+        before >= 0
+        and tk.lower[first - 1] == "of"
+        and tk.words[before][:1].isupper()
+        and tk.lower[before] in NON_LOCATING_WORDS
+    )
 
 
 def _is_salient(place: GazPlace) -> bool:
@@ -1207,6 +1307,7 @@ def _to_place(mention: _Mention, choice: _Choice, document: Document) -> Place:
         geo_precision=_precision(place, mention),
         evidence=Evidence(document.id, tuple(spans), choice.reason),
         mention=text[mention.mention_start : mention.mention_end],
+        located=mention.located,
     )
 
 

@@ -14,7 +14,7 @@ import dataclasses
 import datetime as dt
 import enum
 import functools
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -125,6 +125,9 @@ class Place:
     geo_precision: int  # ACLED: 1 town, 2 near a town / part of a district, 3 region or province
     evidence: Evidence
     mention: str = ""  # the words as written ("the Bela area")
+    # False when the name is only part of another name ("The New York Times", "Oxford Street" in Belfast): a
+    # toponym all the same, but not where anything in the sentence happened
+    located: bool = True
 
 
 @dataclass(frozen=True)
@@ -286,38 +289,47 @@ def _type_hints(cls: type[Any]) -> dict[str, Any]:
     return typing.get_type_hints(cls)
 
 
-def from_dict(cls: type[Any], data: Any) -> Any:
+def from_dict(cls: Any, data: Any) -> Any:
     """Rebuild a record of type ``cls`` from :func:`to_dict` output (the inverse, for the store)."""
-    if data is None:
-        return None
-    if dataclasses.is_dataclass(cls):
-        hints = _type_hints(cls)
-        kwargs = {
-            f.name: _convert(hints[f.name], data[f.name]) for f in dataclasses.fields(cls) if f.init and f.name in data
-        }
-        return cls(**kwargs)
-    return _convert(cls, data)
+    return _converter(cls)(data)
 
 
-def _convert(tp: Any, value: Any) -> Any:
+def _identity(value: Any) -> Any:
+    return value
+
+
+@functools.cache
+def _converter(tp: Any) -> Callable[[Any], Any]:
+    """A function that turns :func:`to_dict` output back into ``tp``, built once per type: stores read thousands
+    of records per page, and working out each field's type on every read cost more than reading the rows."""
     import types
     import typing
 
-    if value is None:
-        return None
     origin = typing.get_origin(tp)
     if origin in (typing.Union, types.UnionType):
         options = [a for a in typing.get_args(tp) if a is not type(None)]
-        return _convert(options[0], value) if len(options) == 1 else value
+        return _converter(options[0]) if len(options) == 1 else _identity
     if origin is tuple:
-        (item,) = typing.get_args(tp)[:1]
-        return tuple(_convert(item, v) for v in value)
+        item = _converter(typing.get_args(tp)[0])
+        return lambda value: None if value is None else tuple(item(v) for v in value)
     if isinstance(tp, type) and dataclasses.is_dataclass(tp):
-        return from_dict(tp, value)
+        return _record_builder(tp)
     if isinstance(tp, type) and issubclass(tp, enum.Enum):
-        return tp(value)
+        return lambda value: None if value is None else tp(value)
     if tp is dt.datetime:
-        return dt.datetime.fromisoformat(value)
+        return lambda value: None if value is None else dt.datetime.fromisoformat(value)
     if tp is dt.date:
-        return dt.date.fromisoformat(value)
-    return value
+        return lambda value: None if value is None else dt.date.fromisoformat(value)
+    return _identity
+
+
+def _record_builder(cls: Any) -> Callable[[Any], Any]:
+    hints = _type_hints(cls)
+    fields = [(f.name, _converter(hints[f.name])) for f in dataclasses.fields(cls) if f.init]
+
+    def build(data: Any) -> Any:
+        if data is None:
+            return None
+        return cls(**{name: convert(data[name]) for name, convert in fields if name in data})
+
+    return build
