@@ -52,7 +52,7 @@ def test_history_is_not_an_event(pipeline) -> None:  # type: ignore[no-untyped-d
 def test_off_topic_and_non_english_reports_give_no_events_with_a_reason(pipeline) -> None:  # type: ignore[no-untyped-def]
     sport = run(pipeline, "The home side won the cup final 3-1 on Saturday after a late goal from their captain.")
     assert sport.events == () and sport.problem is not None
-    assert sport.problem.origin == "test"
+    assert sport.problem.origin == "test" and "off-topic" in sport.problem.reason
     french = pipeline.extract(
         document_from_text(
             "Des hommes armés ont attaqué un poste de police dans la ville et ont tué trois policiers, selon les "

@@ -141,6 +141,13 @@ WorkersOption = Annotated[
         help="Worker processes that extract (0: one per core; 1: in this process). Only this process writes the store.",
     ),
 ]
+RelevanceFilterOption = Annotated[
+    bool,
+    typer.Option(
+        "--relevance-filter/--no-relevance-filter",
+        help="Skip off-topic texts (sport, markets, ...) before parsing; --no-relevance-filter extracts from all.",
+    ),
+]
 
 
 @app.command()
@@ -150,17 +157,25 @@ def extract(
     source: Annotated[str | None, typer.Option(help="Outlet name for every document.")] = None,
     fmt: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")] = OutputFormat.table,
     workers: WorkersOption = 1,
+    relevance_filter: RelevanceFilterOption = True,
 ) -> None:
     """Extract events from reports and print them (nothing is stored)."""
     from .export import write_events
+    from .pipeline import Pipeline
     from .runner import RunSummary, extract_paths
 
     summary = RunSummary()
+    pipeline = Pipeline(relevance_filter=relevance_filter)
     try:
         results = list(
             _with_progress(
                 extract_paths(
-                    paths, published=_parse_date_option(published), source=source, summary=summary, workers=workers
+                    paths,
+                    published=_parse_date_option(published),
+                    source=source,
+                    pipeline=pipeline,
+                    summary=summary,
+                    workers=workers,
                 ),
                 _count_inputs(paths),
                 "extracting",
@@ -191,11 +206,13 @@ def ingest(
     published: Annotated[str | None, typer.Option(help="Publication date (YYYY-MM-DD) for every document.")] = None,
     source: Annotated[str | None, typer.Option(help="Outlet name for every document.")] = None,
     workers: WorkersOption = 1,
+    relevance_filter: RelevanceFilterOption = True,
 ) -> None:
     """Extract events from reports and store them (each document once, in one transaction).
 
     A run that was interrupted (even killed) is finished by running the same command again.
     """
+    from .pipeline import Pipeline
     from .runner import ingest_paths
     from .store import open_store
 
@@ -208,6 +225,7 @@ def ingest(
                 store,
                 published=_parse_date_option(published),
                 source=source,
+                pipeline=Pipeline(relevance_filter=relevance_filter),
                 workers=workers,
                 on_document=lambda _: progress.advance(task),
             )

@@ -1,6 +1,7 @@
 """Orchestration: one document through every stage, in the order DESIGN.md lays out.
 
-``ingest`` -> ``nlp`` -> ``places`` -> ``actors`` -> ``time`` (dates) -> ``figures`` -> ``claims`` -> ``events``.
+``ingest`` -> ``relevance`` (a cheap lexicon test that skips off-topic texts) -> ``nlp`` -> ``places`` ->
+``actors`` -> ``time`` (dates) -> ``figures`` -> ``claims`` -> ``events``.
 Each stage is a module with one job; this module only passes their outputs along and turns "nothing found"
 into a :class:`~conflictlens.records.Problem` that names the document and the reason.
 """
@@ -18,6 +19,7 @@ from . import dates as dates_stage
 from . import events as events_stage
 from . import figures as figures_stage
 from . import places as places_stage
+from . import relevance as relevance_stage
 from .ingest import document_from_text, parse_date
 from .nlp import load_pipeline
 from .records import Document, EventTime, Evidence, Extraction, Problem, Span
@@ -35,12 +37,20 @@ PARAGRAPH_RE = re.compile(r"\n\s*\n|\n")
 class Pipeline:
     """The default, offline extractor: spaCy + gazetteer + rules.
 
+    ``relevance_filter`` (default on): an English text with too little conflict vocabulary for its size
+    (:mod:`conflictlens.relevance`) is not parsed and gets "no events: off-topic ..." as its problem.
+
     >>> p = Pipeline()
     >>> result = p.extract_text("Gunmen killed two policemen in Quetta on Monday.", published="2024-08-27")
     """
 
-    def __init__(self, *, model: str | None = None) -> None:
+    def __init__(self, *, model: str | None = None, relevance_filter: bool = True) -> None:
         self.model = model
+        self.relevance_filter = relevance_filter  # False: every English text goes through every stage
+
+    def without_relevance_filter(self) -> Pipeline:
+        """This pipeline with the relevance filter off (for scoring a stage on every text)."""
+        return Pipeline(model=self.model, relevance_filter=False)
 
     @property
     def nlp(self) -> Language:
@@ -75,14 +85,30 @@ class Pipeline:
             yield from self._run_batch(batch)
 
     def _run_batch(self, batch: list[Document]) -> Iterator[Extraction]:
-        english = [d for d in batch if _is_english(d)]
-        parsed = dict(zip((d.id for d in english), self.nlp.pipe(d.text for d in english), strict=True))
+        skipped = {d.id: reason for d in batch if (reason := self._skip_reason(d)) is not None}
+        to_parse = [d for d in batch if d.id not in skipped]
+        parsed = {}
+        if to_parse:  # a batch of skipped documents never loads the model
+            parsed = dict(zip((d.id for d in to_parse), self.nlp.pipe(d.text for d in to_parse), strict=True))
         for document in batch:
-            doc = parsed.get(document.id)
-            if doc is None:
-                yield _no_events(document, f"not English (detected language: {document.language})")
+            if document.id in skipped:
+                yield _no_events(document, skipped[document.id])
             else:
-                yield extract_from_parse(doc, document)
+                yield extract_from_parse(parsed[document.id], document)
+
+    def _skip_reason(self, document: Document) -> str | None:
+        """Why ``document`` is not worth parsing (None: parse it)."""
+        if not _is_english(document):
+            return f"not English (detected language: {document.language})"
+        if self.relevance_filter:
+            relevance = relevance_stage.score_text(document.text)
+            if not relevance.relevant:
+                return (
+                    f"off-topic: too little conflict vocabulary ({relevance.strong + relevance.weak} conflict terms "
+                    f"against {relevance.off_topic} off-topic ones, score {relevance.score} < "
+                    f"{relevance_stage.RELEVANCE_THRESHOLD}); --no-relevance-filter extracts it anyway"
+                )
+        return None
 
 
 def _is_english(document: Document) -> bool:

@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from ..errors import EvaluationError, IngestError
 from ..records import Document, Extraction, Problem
@@ -59,6 +59,13 @@ class Extractor(Protocol):
     """What ``evaluate`` needs of a pipeline: batched extraction that keeps the documents' order."""
 
     def extract_many(self, documents: Iterable[Document]) -> Iterator[Extraction]: ...
+
+
+@runtime_checkable
+class RelevanceFiltered(Protocol):
+    """An extractor that skips off-topic texts and can give a copy of itself that does not."""
+
+    def without_relevance_filter(self) -> Extractor: ...
 
 
 @dataclass(frozen=True)
@@ -110,7 +117,10 @@ def evaluate(
     spec = get_suite(suite)
     units = sample_units(spec.load(Path(data_dir)), limit, seed)
     started = time.perf_counter()
-    extractions = _extract_all(units, spec.name, pipeline or _default_pipeline(), on_progress)
+    extractor = pipeline or _default_pipeline()
+    if not spec.relevance_filter and isinstance(extractor, RelevanceFiltered):
+        extractor = extractor.without_relevance_filter()
+    extractions = _extract_all(units, spec.name, extractor, on_progress)
     with ErrorLog(Path(errors_path) if errors_path is not None else None, spec.name) as log:
         metrics = spec.score(list(zip(units, extractions, strict=True)), log)
     seconds = time.perf_counter() - started

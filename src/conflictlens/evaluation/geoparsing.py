@@ -175,4 +175,5 @@ SUITE = Suite(
     load=load,
     score=score,
     reference_date="none (no date in the records; no date is scored)",
+    relevance_filter=False,  # toponyms are scored in every article, conflict or not
 )

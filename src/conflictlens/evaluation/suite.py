@@ -40,6 +40,7 @@ class Suite:
     load: Callable[[Path], list[Unit[Any]]]
     score: Scorer
     reference_date: str  # how the publication date given to the pipeline is chosen (for docs and --help)
+    relevance_filter: bool = True  # False: score every text, including those the relevance filter skips
 
 
 def single_units(
