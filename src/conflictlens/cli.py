@@ -141,6 +141,15 @@ WorkersOption = Annotated[
         help="Worker processes that extract (0: one per core; 1: in this process). Only this process writes the store.",
     ),
 ]
+FetchLinksOption = Annotated[
+    bool, typer.Option("--fetch-links", help="Read a feed item that has only a summary from the page it links to.")
+]
+AllowPrivateOption = Annotated[
+    bool,
+    typer.Option(
+        "--allow-private", help="Let URLs reach loopback, private and link-local addresses (refused by default)."
+    ),
+]
 RelevanceFilterOption = Annotated[
     bool,
     typer.Option(
@@ -158,6 +167,8 @@ def extract(
     fmt: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")] = OutputFormat.table,
     workers: WorkersOption = 1,
     relevance_filter: RelevanceFilterOption = True,
+    fetch_links: FetchLinksOption = False,
+    allow_private: AllowPrivateOption = False,
 ) -> None:
     """Extract events from reports and print them (nothing is stored)."""
     from .export import write_events
@@ -176,6 +187,8 @@ def extract(
                     pipeline=pipeline,
                     summary=summary,
                     workers=workers,
+                    fetch_links=fetch_links,
+                    allow_private=allow_private,
                 ),
                 _count_inputs(paths),
                 "extracting",
@@ -207,6 +220,8 @@ def ingest(
     source: Annotated[str | None, typer.Option(help="Outlet name for every document.")] = None,
     workers: WorkersOption = 1,
     relevance_filter: RelevanceFilterOption = True,
+    fetch_links: FetchLinksOption = False,
+    allow_private: AllowPrivateOption = False,
 ) -> None:
     """Extract events from reports and store them (each document once, in one transaction).
 
@@ -228,6 +243,8 @@ def ingest(
                 pipeline=Pipeline(relevance_filter=relevance_filter),
                 workers=workers,
                 on_document=lambda _: progress.advance(task),
+                fetch_links=fetch_links,
+                allow_private=allow_private,
             )
     except ConflictlensError as exc:
         raise _fail(exc) from exc

@@ -48,13 +48,17 @@ def resolve_workers(workers: int) -> int:
     return workers or all_cores()
 
 
-def extract_parallel(documents: Iterable[Document], *, workers: int, model: str | None = None) -> Iterator[Extraction]:
+def extract_parallel(
+    documents: Iterable[Document], *, workers: int, model: str | None = None, relevance_filter: bool = True
+) -> Iterator[Extraction]:
     """Extract ``documents`` in ``workers`` processes; extractions come out in input order, one per document."""
     context = multiprocessing.get_context("spawn")
     in_flight: collections.deque[Future[list[Extraction]]] = collections.deque()
     limit = workers * TASKS_IN_FLIGHT_PER_WORKER
     chunks = _chunks(documents, DOCUMENTS_PER_TASK)
-    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker, initargs=(model,))
+    pool = ProcessPoolExecutor(
+        workers, mp_context=context, initializer=_start_worker, initargs=(model, relevance_filter)
+    )
     try:
         for chunk in chunks:
             in_flight.append(pool.submit(_extract_chunk, chunk))
@@ -84,11 +88,11 @@ def _chunks(documents: Iterable[Document], size: int) -> Iterator[list[Document]
         yield chunk
 
 
-def _start_worker(model: str | None) -> None:
+def _start_worker(model: str | None, relevance_filter: bool) -> None:
     """Worker initializer: build the pipeline once, and exit when the parent process is gone."""
     global _WORKER_PIPELINE
     _exit_with_parent()
-    _WORKER_PIPELINE = Pipeline(model=model)
+    _WORKER_PIPELINE = Pipeline(model=model, relevance_filter=relevance_filter)
     _WORKER_PIPELINE.nlp  # noqa: B018 - load spaCy now, not inside the first task
 
 

@@ -60,6 +60,8 @@ def extract_paths(
     workers: int = 1,
     skip_input: Callable[[str | Path], int | None] | None = None,
     on_input_done: Callable[[str | Path, int, str | None], None] | None = None,
+    fetch_links: bool = False,
+    allow_private: bool = False,
 ) -> Iterator[Extraction]:
     """Extractions for every readable document under ``paths``, in input order; unreadable ones go to
     ``summary.problems``.
@@ -98,7 +100,9 @@ def extract_paths(
                     continue
                 stdin_seen = True
             unreadable, documents, last = False, 0, None
-            for item in read_documents([raw], published=published, source=source):
+            for item in read_documents(
+                [raw], published=published, source=source, fetch_links=fetch_links, allow_private=allow_private
+            ):
                 summary.documents += 1
                 if isinstance(item, Problem):
                     summary.problems.append(item)
@@ -122,7 +126,9 @@ def extract_paths(
     if workers == 1:
         extractions = pipeline.extract_many(readable())
     else:
-        extractions = extract_parallel(readable(), workers=workers, model=pipeline.model)
+        extractions = extract_parallel(
+            readable(), workers=workers, model=pipeline.model, relevance_filter=pipeline.relevance_filter
+        )
     for handled, extraction in enumerate(extractions, start=1):
         summary.events += len(extraction.events)
         if extraction.problem is not None:
@@ -141,6 +147,8 @@ def ingest_paths(
     pipeline: Pipeline | None = None,
     on_document: Callable[[Extraction], None] | None = None,
     workers: int = 1,
+    fetch_links: bool = False,
+    allow_private: bool = False,
 ) -> RunSummary:
     """Extract every document under ``paths`` into ``store``; documents already stored are skipped.
 
@@ -160,6 +168,8 @@ def ingest_paths(
         workers=workers,
         skip_input=journal.finished if journal else None,
         on_input_done=journal.record if journal else None,
+        fetch_links=fetch_links,
+        allow_private=allow_private,
     )
     for extraction in extractions:
         store_extraction(store, extraction, summary)
