@@ -207,3 +207,14 @@ def test_a_parenthesis_after_an_unknown_place_names_its_containers(nlp: Any, gaz
     assert_evidence_is_exact(places, text)
     # the same parenthesis after a word that does not read as a place says nothing
     assert places_of("Rebels praised the Zorblax plan (Misrata) on Monday.", nlp, gazetteer) == []
+
+
+def test_a_small_foreign_namesake_in_a_report_about_one_country_is_dropped(nlp: Any, gazetteer: Gazetteer) -> None:
+    # "Daman" is a town in India; in a report whose other names are all Syrian it is a village the gazetteer lacks
+    text = "Fighters clashed in the village of Daman near Deir ez-Zor, in eastern Syria, and in Raqqa."
+    names = [p.name for p in places_of(text, nlp, gazetteer)]
+    assert "Daman" not in names and "Syria" in names
+    # with nothing pointing elsewhere, the town stays
+    assert [p.country for p in places_of("Police said a bomb went off in Daman on Monday.", nlp, gazetteer)] == [
+        "India"
+    ]
