@@ -15,6 +15,7 @@ import threading
 from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
+import orjson
 from fastapi import Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
@@ -59,6 +60,12 @@ class ReportIn(BaseModel):
     source: str | None = None
     url: str | None = None
     title: str | None = None
+
+
+def _fast_json(body: Any, media_type: str = "application/json") -> Response:
+    """A JSON response serialised by orjson: pages of up to a thousand events, where the standard library's
+    encoder was a tenth of the request's time."""
+    return Response(orjson.dumps(body), media_type=media_type)
 
 
 def _error(status: int, error: str, detail: str) -> JSONResponse:
@@ -351,11 +358,11 @@ def create_app(
             out = io.StringIO()
             write_events(events, "csv", out, documents={k: v for k, v in documents.items() if v is not None})
             return Response(out.getvalue(), media_type="text/csv", headers={"X-Total-Count": str(total)})
-        rows = [(e, _event_json(e, documents.get(e.doc_id))) for e in events]
+        rows = [(e, event_row(e, documents.get(e.doc_id))) for e in events]  # orjson writes the dates itself
         if format == "geojson":
             body = _geojson(rows) | {"total": total, "limit": limit, "offset": offset}
-            return JSONResponse(body, media_type="application/geo+json")
-        return JSONResponse({"total": total, "limit": limit, "offset": offset, "events": [r for _, r in rows]})
+            return _fast_json(body, "application/geo+json")
+        return _fast_json({"total": total, "limit": limit, "offset": offset, "events": [r for _, r in rows]})
 
     @app.get("/events/{event_id}", dependencies=[Depends(require_read)])
     def one_event(event_id: str) -> dict[str, Any]:

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self, TypeVar
 
+import orjson  # stored records are read a page at a time: about twice as fast as json.loads
+
 from ..errors import StoreError
 from ..records import Claim, Document, Event, Evidence, Extraction, Place, from_dict, to_dict
 
@@ -350,12 +352,12 @@ def _document_from_row(row: Sequence[Any]) -> Document:
 
 
 def _event_from_json(record: str) -> Event:
-    event: Event = from_dict(Event, json.loads(record))
+    event: Event = from_dict(Event, orjson.loads(record))
     return event
 
 
 def _claim_from_json(record: str) -> Claim:
-    claim: Claim = from_dict(Claim, json.loads(record))
+    claim: Claim = from_dict(Claim, orjson.loads(record))
     return claim
 
 
@@ -598,7 +600,7 @@ def _incident_row(incident: Incident, at: dt.datetime) -> tuple[object, ...]:
 def _incident_from_json(record: str) -> Incident:
     from ..incidents import Incident
 
-    incident: Incident = from_dict(Incident, json.loads(record))
+    incident: Incident = from_dict(Incident, orjson.loads(record))
     return incident
 
 
