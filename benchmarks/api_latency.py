@@ -163,7 +163,11 @@ def bench_target(url: str | None, folder: Path) -> Iterator[str]:
 
 
 def measure(store: Store, repeats: int) -> None:
-    client = TestClient(create_app(store))
+    with TestClient(create_app(store)) as client:  # runs the app's start-up, as uvicorn does
+        _measure(client, repeats)
+
+
+def _measure(client: TestClient, repeats: int) -> None:
     print(f"{'query':28} {'total':>7} {'p50 ms':>8} {'p95 ms':>8} {'cpu p50':>8} {'cpu p95':>8}")
     for name, params in QUERIES.items():
         wall, cpu, total = [], [], 0

@@ -305,3 +305,18 @@ def test_dashboard_page_is_public_but_its_data_needs_the_read_token(store: Any) 
         assert app.get(path).status_code == 200, path
     assert app.get("/timeline").status_code == 401
     assert app.get("/timeline", headers={"Authorization": f"Bearer {READ}"}).status_code == 200
+
+
+def test_the_served_app_freezes_its_start_up_objects_out_of_the_collector() -> None:
+    # large pages make many short-lived records; full collections must not rescan what lives for the whole run
+    import gc
+
+    gc.unfreeze()
+    store = open_store(":memory:")
+    try:
+        with TestClient(create_app(store)) as client:
+            assert client.get("/health").status_code == 200
+            assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
+        store.close()
