@@ -26,7 +26,7 @@ from .. import __version__
 from ..errors import StoreError
 from .base import UNDATED_ORDER, Dialect, Migration
 from .sql import SqlStore
-from .sqlite import _SCHEMA_V1, _SCHEMA_V2
+from .sqlite import _SCHEMA_V1, _SCHEMA_V2, FILTER_INDEXES_V3
 
 log = logging.getLogger(__name__)
 
@@ -60,13 +60,7 @@ _SUBSTRING_COLUMNS = ("actor1", "actor2", "assoc_actors", "notes", "location")
 _SCHEMA_V3 = (
     *_keys("events"),
     *_keys("incidents"),
-    *(f"DROP INDEX ix_events_{name}" for name in ("country", "iso3", "admin1", "type", "sub_event_type", "lat_lon")),
-    "CREATE INDEX ix_events_country ON events (country_key, date_order, id)",
-    "CREATE INDEX ix_events_iso3 ON events (iso3, date_order, id)",
-    "CREATE INDEX ix_events_admin1 ON events (admin1_key, date_order, id)",
-    "CREATE INDEX ix_events_type ON events (event_type, date_order, id)",
-    "CREATE INDEX ix_events_sub_event_type ON events (sub_event_type, date_order, id)",
-    "CREATE INDEX ix_events_lat_lon ON events (latitude, longitude, date_order, id)",
+    *FILTER_INDEXES_V3,
 )
 
 

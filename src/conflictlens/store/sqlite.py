@@ -196,17 +196,22 @@ def _key_columns(table: str) -> tuple[str, ...]:
     )
 
 
-_SCHEMA_V3 = (
-    *_key_columns("events"),
-    *_key_columns("incidents"),
+# Version 3's filter indexes, the same on both backends: each filter's column, then the page order, so a
+# filtered page is read in order from one index. A map view's box is found and ordered from its index alone.
+FILTER_INDEXES_V3 = (
     *(f"DROP INDEX ix_events_{name}" for name in ("country", "iso3", "admin1", "type", "sub_event_type", "lat_lon")),
     "CREATE INDEX ix_events_country ON events (country_key, date_order, id)",
     "CREATE INDEX ix_events_iso3 ON events (iso3, date_order, id)",
     "CREATE INDEX ix_events_admin1 ON events (admin1_key, date_order, id)",
     "CREATE INDEX ix_events_type ON events (event_type, date_order, id)",
     "CREATE INDEX ix_events_sub_event_type ON events (sub_event_type, date_order, id)",
-    # A map view's box: the rows are found and ordered from this index alone.
     "CREATE INDEX ix_events_lat_lon ON events (latitude, longitude, date_order, id)",
+)
+
+_SCHEMA_V3 = (
+    *_key_columns("events"),
+    *_key_columns("incidents"),
+    *FILTER_INDEXES_V3,
     # Substring search: the trigram tokenizer matches any run of 3 or more characters, ignoring case.
     f"CREATE VIRTUAL TABLE events_fts USING fts5 ({_FTS_COLUMNS}, content = 'events', content_rowid = 'rowid', "
     "tokenize = 'trigram')",
