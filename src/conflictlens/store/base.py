@@ -15,7 +15,7 @@ import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypedDict, TypeVar, Unpack
 
 import orjson  # stored records are read a page at a time: about twice as fast as json.loads
 
@@ -366,6 +366,48 @@ def _claim_from_json(record: str) -> Claim:
 # --------------------------------------------------------------------------------------------------------
 
 
+class EventFilters(TypedDict, total=False):
+    """The filters :meth:`Store.events` and :meth:`Store.count_events` take, each optional (see
+    :class:`EventFilter` for what each matches)."""
+
+    since: dt.date | str | None
+    until: dt.date | str | None
+    country: str | None
+    admin1: str | None
+    event_type: str | None
+    sub_event_type: str | None
+    actor: str | None
+    bbox: BBox | None
+    text: str | None
+    doc_id: str | None
+
+
+def _event_filter(
+    since: dt.date | str | None = None,
+    until: dt.date | str | None = None,
+    country: str | None = None,
+    admin1: str | None = None,
+    event_type: str | None = None,
+    sub_event_type: str | None = None,
+    actor: str | None = None,
+    bbox: BBox | None = None,
+    text: str | None = None,
+    doc_id: str | None = None,
+) -> EventFilter:
+    return EventFilter(
+        _as_date(since, "since"),
+        _as_date(until, "until"),
+        country,
+        admin1,
+        event_type,
+        sub_event_type,
+        actor,
+        bbox,
+        text,
+        doc_id,
+    )
+
+
 class Store(abc.ABC):
     """Where extractions are kept. Use as a context manager, or call :meth:`close`."""
 
@@ -418,67 +460,15 @@ class Store(abc.ABC):
     def _count_events(self, where: EventFilter) -> int:
         """How many events match ``where``."""
 
-    def events(
-        self,
-        *,
-        since: dt.date | str | None = None,
-        until: dt.date | str | None = None,
-        country: str | None = None,
-        admin1: str | None = None,
-        event_type: str | None = None,
-        sub_event_type: str | None = None,
-        actor: str | None = None,
-        bbox: BBox | None = None,
-        text: str | None = None,
-        doc_id: str | None = None,
-        limit: int | None = None,
-        offset: int = 0,
-    ) -> list[Event]:
-        """Stored events matching every filter given (see :class:`EventFilter`), by date then id."""
+    def events(self, *, limit: int | None = None, offset: int = 0, **filters: Unpack[EventFilters]) -> list[Event]:
+        """Stored events matching every filter given (see :class:`EventFilters`), by date then id."""
         if (limit is not None and limit < 0) or offset < 0:
             raise StoreError(f"limit={limit} offset={offset}: both must be zero or more")
-        where = EventFilter(
-            _as_date(since, "since"),
-            _as_date(until, "until"),
-            country,
-            admin1,
-            event_type,
-            sub_event_type,
-            actor,
-            bbox,
-            text,
-            doc_id,
-        )
-        return self._select_events(where, limit, offset)
+        return self._select_events(_event_filter(**filters), limit, offset)
 
-    def count_events(
-        self,
-        *,
-        since: dt.date | str | None = None,
-        until: dt.date | str | None = None,
-        country: str | None = None,
-        admin1: str | None = None,
-        event_type: str | None = None,
-        sub_event_type: str | None = None,
-        actor: str | None = None,
-        bbox: BBox | None = None,
-        text: str | None = None,
-        doc_id: str | None = None,
-    ) -> int:
+    def count_events(self, **filters: Unpack[EventFilters]) -> int:
         """How many stored events match the filters (the same as :meth:`events` takes)."""
-        where = EventFilter(
-            _as_date(since, "since"),
-            _as_date(until, "until"),
-            country,
-            admin1,
-            event_type,
-            sub_event_type,
-            actor,
-            bbox,
-            text,
-            doc_id,
-        )
-        return self._count_events(where)
+        return self._count_events(_event_filter(**filters))
 
     # -- incidents (conflictlens.incidents) ----------------------------------------------------------
 
