@@ -331,3 +331,16 @@ def test_people_described_as_accused_do_not_make_an_accusation(pipeline) -> None
     assert [e.sub_event_type for e in result.events] == ["Attack"]
     assert result.events[0].toll.fatalities == 3
     assert not [c for c in result.claims if c.kind is ClaimKind.ALLEGATION]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A senior CPI-Maoist commander was killed in an encounter with police in Jharkhand on Sunday.",
+        "Seven CPI-Maoist cadres were arrested by a joint team of police and CRPF in Chhattisgarh on Monday.",
+    ],
+)
+def test_the_agent_of_a_passive_trigger_is_the_perpetrator(pipeline, text: str) -> None:  # type: ignore[no-untyped-def]
+    event = run(pipeline, text).events[0]
+    assert event.actor1 is not None and event.actor1.name.startswith("Police Forces of India")
+    assert event.actor2 is not None and "Maoist" in event.actor2.name

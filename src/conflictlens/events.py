@@ -851,6 +851,15 @@ def _type_by_crowd(sub_event_type: str, actor1: Actor | None, c: _Candidate) -> 
     return riot
 
 
+# The agent of a trigger: "by police", "by a joint team of Police and CRPF"; after a passive trigger also the
+# other side of an encounter ("was killed in an encounter with Police").
+AGENT_RE = re.compile(r"\bby\s+(?:(?:a|an|the)\s+)?(?:[\w-]+\s+){0,3}?(?:of\s+(?:the\s+)?)?$", re.IGNORECASE)
+PASSIVE_AGENT_RE = re.compile(
+    r"\b(?:by|with)\s+(?:(?:a|an|the)\s+)?(?:[\w-]+\s+){0,3}?(?:of\s+(?:the\s+)?)?$", re.IGNORECASE
+)
+PASSIVE_BEFORE_RE = re.compile(r"\b(?:was|were|been|being)\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
+
+
 def _assign_actors(
     c: _Candidate, so: StageOutputs
 ) -> tuple[Actor | None, tuple[Actor, ...], Actor | None, tuple[Actor, ...]]:
@@ -867,13 +876,13 @@ def _assign_actors(
         return (crowd[0] if crowd else None), tuple(crowd[1:]), (police[0] if police else None), ()
     armed = [a for a in c.actors if a.inter != tx.INTER_CIVILIANS]
     before = [a for a in armed if a.evidence.spans[0].start < c.trigger.start]
+    passive = PASSIVE_BEFORE_RE.search(so.text[max(0, c.trigger.start - 30) : c.trigger.start]) is not None
+    agent_re = PASSIVE_AGENT_RE if passive else AGENT_RE
     by_agent = [
         a
         for a in armed
         if a.evidence.spans[0].start > c.trigger.start
-        and re.search(
-            r"\bby\s+(?:the\s+)?$", so.text[max(0, a.evidence.spans[0].start - 12) : a.evidence.spans[0].start]
-        )
+        and agent_re.search(so.text[max(0, a.evidence.spans[0].start - 40) : a.evidence.spans[0].start])
     ]
     ranked = by_agent or before or armed  # "were arrested by police": the agent, not the subject
     chosen: Actor | None = ranked[0] if ranked else None
