@@ -344,3 +344,10 @@ def test_the_agent_of_a_passive_trigger_is_the_perpetrator(pipeline, text: str) 
     event = run(pipeline, text).events[0]
     assert event.actor1 is not None and event.actor1.name.startswith("Police Forces of India")
     assert event.actor2 is not None and "Maoist" in event.actor2.name
+
+
+def test_a_passive_trigger_without_an_agent_makes_its_subject_the_target(pipeline) -> None:  # type: ignore[no-untyped-def]
+    arrest = run(pipeline, "Two CPI-Maoist cadres were arrested in Bokaro district of Jharkhand on Monday.").events[0]
+    assert arrest.sub_event_type == "Arrests"  # not an abduction by the Maoists
+    assert arrest.actor1 is not None and arrest.actor1.name == "Police Forces of India"
+    assert arrest.actor2 is not None and arrest.actor2.name.startswith("CPI (Maoist)")

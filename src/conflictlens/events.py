@@ -884,9 +884,15 @@ def _assign_actors(
         if a.evidence.spans[0].start > c.trigger.start
         and agent_re.search(so.text[max(0, a.evidence.spans[0].start - 40) : a.evidence.spans[0].start])
     ]
-    ranked = by_agent or before or armed  # "were arrested by police": the agent, not the subject
+    if passive and not by_agent:
+        # "Two cadres were arrested": the subject of a passive trigger is its target, and no agent is named
+        ranked = [a for a in armed if a.evidence.spans[0].start > c.trigger.start]
+    else:
+        ranked = by_agent or before or armed  # "were arrested by police": the agent, not the subject
     chosen: Actor | None = ranked[0] if ranked else None
-    if chosen is None or _is_only_the_target(chosen, c, before, by_agent):
+    if chosen is None and c.sub_event_type == "Arrests":
+        chosen = _unnamed_police(c, so)
+    elif chosen is None or _is_only_the_target(chosen, c, before, by_agent):
         chosen = _unidentified_perpetrator(c, so)
     actor1 = _with_unit(chosen, c.actors)
     others = _unique([a for a in c.actors if actor1 is None or a.name != actor1.name])
@@ -908,6 +914,21 @@ def _is_only_the_target(chosen: Actor, c: _Candidate, before: list[Actor], by_ag
     if tx.event_type_of(c.sub_event_type) not in (tx.BATTLES, tx.EXPLOSIONS, tx.VIOLENCE_AGAINST_CIVILIANS):
         return False
     return not any(a.inter in NON_STATE_ARMED for a in c.actors)
+
+
+def _unnamed_police(c: _Candidate, so: StageOutputs) -> Actor:
+    """ACLED's police of the country for an arrest whose report names no one making it ("were arrested")."""
+    from .actors import POLICE, generic_actor_name
+
+    country = next((p.country for p in c.places if p.country), so.main_country)
+    return Actor(
+        name=generic_actor_name(POLICE, country),
+        inter=tx.INTER_STATE_FORCES,
+        mention="",
+        evidence=Evidence(so.doc_id, (c.trigger,), "an arrest with no one named making it: the state's police"),
+        country=country,
+        known=False,
+    )
 
 
 def _unidentified_perpetrator(c: _Candidate, so: StageOutputs) -> Actor | None:
