@@ -209,6 +209,7 @@ def test_acronym_after_its_long_form_in_parentheses(nlp: Language) -> None:
     [
         ("Pakistani soldiers", None, "Military Forces of Pakistan", 1),
         ("security forces", "Pakistan", "Military Forces of Pakistan", 1),
+        ("SFs", "India", "Military Forces of India", 1),  # "security forces" as South Asian reports abbreviate it
         ("policemen", "India", "Police Forces of India", 1),
         ("passengers", "Pakistan", "Civilians (Pakistan)", 7),
         ("villagers", "Democratic Republic of the Congo", "Civilians (Democratic Republic of Congo)", 7),

@@ -598,7 +598,7 @@ _nouns(
     "paramilitary troops, commandos, commando, jawans, jawan, navy, naval forces, marines, air force,"
     "air forces, special forces, forces, warplanes, fighter jets, jets, drones, drone, aircraft,"
     "helicopters, helicopter gunships, gunships, army officers, army officer, military officers,"
-    "security officials, sepoys, legionnaires",
+    "security officials, sepoys, legionnaires, sfs, sf personnel, sf troopers, sf jawans",
 )
 _nouns(
     POLICE,
