@@ -351,3 +351,9 @@ def test_a_passive_trigger_without_an_agent_makes_its_subject_the_target(pipelin
     assert arrest.sub_event_type == "Arrests"  # not an abduction by the Maoists
     assert arrest.actor1 is not None and arrest.actor1.name == "Police Forces of India"
     assert arrest.actor2 is not None and arrest.actor2.name.startswith("CPI (Maoist)")
+
+
+def test_unnamed_fighters_of_a_named_group_are_that_group(pipeline) -> None:  # type: ignore[no-untyped-def]
+    text = "Two village heads were shot dead by suspected cadres of the CPI-Maoist in Jharkhand on Monday."
+    event = run(pipeline, text).events[0]
+    assert event.actor1 is not None and event.actor1.name.startswith("CPI (Maoist)")

@@ -874,7 +874,7 @@ def _assign_actors(
         crowd = _unique([a for a in c.actors if a.inter in (tx.INTER_PROTESTERS, tx.INTER_RIOTERS)])
         police = _unique([a for a in c.actors if a.inter == tx.INTER_STATE_FORCES])
         return (crowd[0] if crowd else None), tuple(crowd[1:]), (police[0] if police else None), ()
-    armed = [a for a in c.actors if a.inter != tx.INTER_CIVILIANS]
+    armed = _named_owners([a for a in c.actors if a.inter != tx.INTER_CIVILIANS], so.text)
     before = [a for a in armed if a.evidence.spans[0].start < c.trigger.start]
     passive = PASSIVE_BEFORE_RE.search(so.text[max(0, c.trigger.start - 30) : c.trigger.start]) is not None
     agent_re = PASSIVE_AGENT_RE if passive else AGENT_RE
@@ -905,6 +905,28 @@ def _assign_actors(
         actor2,
         tuple(others[1:2]) if actor2 is not None and others[1:2] and others[1].inter == actor2.inter else (),
     )
+
+
+OF_THE_RE = re.compile(r"\s+of\s+(?:the\s+)?")
+
+
+def _named_owners(actors: list[Actor], text: str) -> list[Actor]:
+    """Actors with an unnamed group ("suspected cadres", "armed men") replaced by the group named right after
+    them as their owner: "suspected cadres of the CPI-Maoist" are the CPI-Maoist."""
+    starts = {a.evidence.spans[0].start: a for a in actors if not _unidentified(a)}
+    out: list[Actor] = []
+    for actor in actors:
+        owner = None
+        if _unidentified(actor) and actor.mention:
+            end = actor.evidence.spans[0].end
+            gap = OF_THE_RE.match(text, end)
+            owner = starts.get(gap.end()) if gap else None
+        out.append(owner if owner is not None else actor)
+    return out
+
+
+def _unidentified(actor: Actor) -> bool:
+    return actor.name.startswith("Unidentified ")
 
 
 def _is_only_the_target(chosen: Actor, c: _Candidate, before: list[Actor], by_agent: list[Actor]) -> bool:
