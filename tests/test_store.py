@@ -363,6 +363,16 @@ def test_events_are_ordered_by_date_then_id_undated_last(filled: Store) -> None:
     assert filled.count_events() == len(ids)
 
 
+def test_counts_by_date_match_the_events_of_each_day_under_a_filter(filled: Store) -> None:
+    for filters in ({}, {"since": "2024-03-01"}, {"text": "gunmen"}, {"country": "Atlantis"}):
+        expected: dict[dt.date | None, int] = {}
+        for event in filled.events(**filters):
+            day = event.time.event_date if event.time else None
+            expected[day] = expected.get(day, 0) + 1
+        assert filled.count_events_by_date(**filters) == expected
+    assert None in filled.count_events_by_date()  # the undated raid
+
+
 def test_undated_events_come_last_in_every_filter_and_page(store: Store) -> None:
     doc = make_document()
     late, undated, early = (

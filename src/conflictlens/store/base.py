@@ -460,6 +460,10 @@ class Store(abc.ABC):
     def _count_events(self, where: EventFilter) -> int:
         """How many events match ``where``."""
 
+    @abc.abstractmethod
+    def _count_events_by_date(self, where: EventFilter) -> dict[dt.date | None, int]:
+        """How many events matching ``where`` fall on each event date (``None`` for undated ones)."""
+
     def events(self, *, limit: int | None = None, offset: int = 0, **filters: Unpack[EventFilters]) -> list[Event]:
         """Stored events matching every filter given (see :class:`EventFilters`), by date then id."""
         if (limit is not None and limit < 0) or offset < 0:
@@ -469,6 +473,11 @@ class Store(abc.ABC):
     def count_events(self, **filters: Unpack[EventFilters]) -> int:
         """How many stored events match the filters (the same as :meth:`events` takes)."""
         return self._count_events(_event_filter(**filters))
+
+    def count_events_by_date(self, **filters: Unpack[EventFilters]) -> dict[dt.date | None, int]:
+        """How many stored events matching the filters fall on each day (``None``: undated), counted in one
+        query: a timeline over the whole store without loading an event."""
+        return self._count_events_by_date(_event_filter(**filters))
 
     # -- incidents (conflictlens.incidents) ----------------------------------------------------------
 

@@ -20,6 +20,7 @@ from .base import (
     _DOCUMENT_COLUMNS,
     _EVENT_COLUMNS,
     _INCIDENT_COLUMNS,
+    UNDATED_ORDER,
     Dialect,
     EventFilter,
     Store,
@@ -180,6 +181,12 @@ class SqlStore(Store):
         condition, params = where.where(self._DIALECT)
         count: int = self._query(f"SELECT COUNT(*) FROM events WHERE {condition}", params)[0][0]
         return count
+
+    def _count_events_by_date(self, where: EventFilter) -> dict[dt.date | None, int]:
+        condition, params = where.where(self._DIALECT)
+        # date_order (the date, or UNDATED_ORDER) ends every filter index, so the count reads no table row
+        rows = self._query(f"SELECT date_order, COUNT(*) FROM events WHERE {condition} GROUP BY date_order", params)
+        return {(None if day == UNDATED_ORDER else dt.date.fromisoformat(day)): count for day, count in rows}
 
     # -- incidents ------------------------------------------------------------------------------------
 
