@@ -28,7 +28,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from .errors import ConflictlensError
 from .export import event_row, write_events
 from .records import Claim, Document, Event, Evidence, to_dict
-from .store import Store, open_store
+from .store import EventFilters, Store, open_store
 from .web import DashboardConfig, add_dashboard
 
 log = logging.getLogger(__name__)
@@ -193,7 +193,7 @@ def timeline_bins(first: dt.date, last: dt.date, max_bins: int = TIMELINE_MAX_BI
     raise AssertionError("unreachable: the last unit always returns")
 
 
-def event_timeline(store: Store, filters: dict[str, Any], max_bins: int = TIMELINE_MAX_BINS) -> dict[str, Any]:
+def event_timeline(store: Store, filters: EventFilters, max_bins: int = TIMELINE_MAX_BINS) -> dict[str, Any]:
     """Counts of the events matching ``filters`` (keyword arguments of :meth:`Store.count_events`) per bin of
     :func:`timeline_bins` over their own date extent, from one count per day in the store: no event is loaded."""
     by_day = store.count_events_by_date(**filters)
@@ -222,7 +222,7 @@ def event_filters(
     actor: str | None = None,
     bbox: str | None = Query(None, description="min_lon,min_lat,max_lon,max_lat"),
     q: str | None = Query(None, description="free text in the notes or location"),
-) -> dict[str, Any]:
+) -> EventFilters:
     """The event filters shared by GET /events and GET /timeline, as keyword arguments of ``Store.events``."""
     return {
         "since": since,
@@ -236,7 +236,7 @@ def event_filters(
     }
 
 
-EventFilters = Annotated[dict[str, Any], Depends(event_filters)]
+EventFilterQuery = Annotated[EventFilters, Depends(event_filters)]
 
 
 @contextlib.asynccontextmanager
@@ -335,13 +335,13 @@ def create_app(
         return {"status": "ok", "stats": store.stats()}
 
     @app.get("/timeline", dependencies=[Depends(require_read)])
-    def timeline(filters: EventFilters) -> dict[str, Any]:
+    def timeline(filters: EventFilterQuery) -> dict[str, Any]:
         """Event counts per day (or week, month, year when they span longer) with the filters of GET /events."""
         return event_timeline(store, filters)
 
     @app.get("/events", dependencies=[Depends(require_read)])
     def list_events(
-        filters: EventFilters,
+        filters: EventFilterQuery,
         limit: int = Query(DEFAULT_LIMIT, ge=0, le=MAX_LIMIT),
         offset: int = Query(0, ge=0),
         format: str = Query("json", pattern="^(json|geojson|csv)$"),

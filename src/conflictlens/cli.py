@@ -25,6 +25,7 @@ from .records import Claim, Event, Extraction, Problem
 if TYPE_CHECKING:
     from .incidents import HistoryEntry, Incident
     from .runner import RunSummary
+    from .store import EventFilters
 
 app = typer.Typer(
     name="conflictlens",
@@ -365,7 +366,7 @@ def _event_filters(
     event_type: str | None,
     actor: str | None,
     text: str | None,
-) -> dict[str, object]:
+) -> EventFilters:
     return {
         "since": _parse_date_option(since),
         "until": _parse_date_option(until),
@@ -406,7 +407,7 @@ def events(
     filters = _event_filters(since, until, country, admin1, event_type, actor, text)
     try:
         with open_store(_existing_db(db)) as store:
-            found = store.events(limit=limit, **filters)  # type: ignore[arg-type]
+            found = store.events(limit=limit, **filters)
             documents = store.documents_by_id(e.doc_id for e in found)
     except ConflictlensError as exc:
         raise _fail(exc) from exc
@@ -450,13 +451,18 @@ def incidents_command(
     from .store import open_store
 
     moment = _parse_moment_option(changed_since)
-    filters = _event_filters(since, until, country, admin1, event_type, None, None)
-    filters.pop("actor")
-    filters.pop("text")
     try:
         with open_store(_existing_db(db)) as store:
             update_incidents(store)
-            found = store.incidents(changed_since=moment, limit=limit, **filters)  # type: ignore[arg-type]
+            found = store.incidents(
+                since=_parse_date_option(since),
+                until=_parse_date_option(until),
+                country=country,
+                admin1=admin1,
+                event_type=event_type,
+                changed_since=moment,
+                limit=limit,
+            )
             removed = []
             if moment is not None:
                 removed = [
@@ -601,7 +607,7 @@ def export(
     filters = _event_filters(since, until, country, admin1, event_type, actor, text)
     try:
         with open_store(_existing_db(db)) as store:
-            found = store.events(**filters)  # type: ignore[arg-type]
+            found = store.events(**filters)
             documents = store.documents_by_id(e.doc_id for e in found)
         if output is None:
             write_events(found, fmt.value, sys.stdout, documents=documents)

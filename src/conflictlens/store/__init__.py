@@ -34,6 +34,7 @@ from .base import (
     BBox,
     Dialect,
     EventFilter,
+    EventFilters,
     Migration,
     Store,
 )
@@ -90,6 +91,7 @@ __all__ = [
     "BBox",
     "Dialect",
     "EventFilter",
+    "EventFilters",
     "Migration",
     "SQLiteStore",
     "Store",
