@@ -940,32 +940,34 @@ def _is_only_the_target(chosen: Actor, c: _Candidate, before: list[Actor], by_ag
 
 def _unnamed_police(c: _Candidate, so: StageOutputs) -> Actor:
     """ACLED's police of the country for an arrest whose report names no one making it ("were arrested")."""
-    from .actors import POLICE, generic_actor_name
+    from .actors import POLICE
 
     country = next((p.country for p in c.places if p.country), so.main_country)
-    return Actor(
-        name=generic_actor_name(POLICE, country),
-        inter=tx.INTER_STATE_FORCES,
-        mention="",
-        evidence=Evidence(so.doc_id, (c.trigger,), "an arrest with no one named making it: the state's police"),
-        country=country,
-        known=False,
-    )
+    reason = "an arrest with no one named making it: the state's police"
+    return _generic_actor(POLICE, tx.INTER_STATE_FORCES, country, reason, c, so)
 
 
 def _unidentified_perpetrator(c: _Candidate, so: StageOutputs) -> Actor | None:
     """ACLED's "Unidentified Armed Group (Country)" when the report names no perpetrator."""
-    from .actors import generic_actor_name
+    from .actors import UNIDENTIFIED
 
     country = next((p.country for p in c.places if p.country), None)
     main = _main_armed_actor(so)
     if main is not None and _named_in_paragraph(so, main, c.trigger.start):
         return main  # the report's armed group, named in this paragraph
+    reason = "no perpetrator named; ACLED codes an unidentified armed group"
+    return _generic_actor(UNIDENTIFIED, tx.INTER_POLITICAL_MILITIA, country, reason, c, so)
+
+
+def _generic_actor(kind: str, inter: int, country: str | None, reason: str, c: _Candidate, so: StageOutputs) -> Actor:
+    """An ACLED generic actor of ``kind`` the report does not name, evidenced by the event's trigger."""
+    from .actors import generic_actor_name
+
     return Actor(
-        name=generic_actor_name("unidentified", country),
-        inter=tx.INTER_POLITICAL_MILITIA,
+        name=generic_actor_name(kind, country),
+        inter=inter,
         mention="",
-        evidence=Evidence(so.doc_id, (c.trigger,), "no perpetrator named; ACLED codes an unidentified armed group"),
+        evidence=Evidence(so.doc_id, (c.trigger,), reason),
         country=country,
         known=False,
     )

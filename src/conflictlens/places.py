@@ -465,7 +465,7 @@ class _Mention:
     key: str = ""
     candidates: tuple[Candidate, ...] = ()
     demonym: Demonym | None = None
-    located: bool = True  # False inside an outlet's or a street's name (NON_LOCATING_WORDS)
+    located: bool = True  # False inside an outlet's, a street's or a currency's name (_inside_other_name)
 
 
 _Votes = defaultdict[str, float]
