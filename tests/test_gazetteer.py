@@ -103,6 +103,23 @@ def test_aliases_point_at_places_in_the_index(packaged: tuple[Gazetteer, gz.Buil
     assert gazetteer.lookup("U.S.")[0].name == "United States"
 
 
+def test_a_dotted_abbreviation_matches_only_with_its_dot(packaged: tuple[Gazetteer, gz.BuildStats]) -> None:
+    gazetteer, _ = packaged
+    assert [p.name for p in gazetteer.lookup("La.") if p.country_iso2 == "US"] == ["Louisiana"]
+    assert "Louisiana" not in [p.name for p in gazetteer.lookup("La")]  # the article of "La Campanera"
+    assert gazetteer.lookup("US")[0].name == "United States"  # "US" is in the table without dots too
+
+
+def test_a_name_unknown_with_its_arabic_article_is_looked_up_without_it(
+    packaged: tuple[Gazetteer, gz.BuildStats],
+) -> None:
+    gazetteer, _ = packaged
+    assert not gazetteer.candidates("Raqqa Zorblax")
+    raqqa = {c.place.geonameid for c in gazetteer.candidates("Raqqa")}
+    assert raqqa and {c.place.geonameid for c in gazetteer.candidates("Ar-Raqqa")} == raqqa
+    assert not gazetteer.candidates("Al Zorblaxiyah")
+
+
 def test_name_key_folds_case_accents_and_punctuation() -> None:
     assert name_key("Khārān District") == "kharan district"
     assert name_key("U.S.") == name_key("US") == "us"

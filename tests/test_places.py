@@ -218,3 +218,66 @@ def test_a_small_foreign_namesake_in_a_report_about_one_country_is_dropped(nlp: 
     assert [p.country for p in places_of("Police said a bomb went off in Daman on Monday.", nlp, gazetteer)] == [
         "India"
     ]
+
+
+def test_a_name_outside_the_place_written_after_it_is_a_place_the_gazetteer_lacks(
+    nlp: Any, gazetteer: Gazetteer
+) -> None:
+    # Puerto Libertador is a town of Cordoba: written inside Soledad, Atlantico, it is a village we do not know
+    text = "Gunmen attacked a bus in Puerto Libertador, Soledad, Atlantico department."
+    places = places_of(text, nlp, gazetteer)
+    assert [p.name for p in places] == ["Soledad", "Atlantico"]
+    chosen = event_location(places)
+    assert chosen is not None and chosen.name == "Soledad"
+    # the only Peruvian La Victoria is in San Martin; the big one is in Venezuela
+    assert [p.name for p in places_of("Farmers marched in La Victoria, Cusco region.", nlp, gazetteer)] == ["Cusco"]
+    # a town read abroad does not vote for that country against the place it lies in
+    assert [p.country for p in places_of("Two farmers were shot in Ara in Daraa.", nlp, gazetteer)] == ["Syria"]
+
+
+def test_a_list_of_places_is_not_a_chain_of_containers(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = "Fighting spread to Monteria, Soledad and Cartagena."
+    assert [p.name for p in places_of(text, nlp, gazetteer)] == ["Monteria", "Soledad", "Cartagena"]
+    text = "Protests were held in Lyon, Toulouse and Paris."
+    assert [p.name for p in places_of(text, nlp, gazetteer)] == ["Lyon", "Toulouse", "Paris"]
+
+
+def test_an_abbreviation_needs_its_dot(nlp: Any, gazetteer: Gazetteer) -> None:
+    assert places_of("Gang members opened fire on a patrol near La Campanera on Monday.", nlp, gazetteer) == []
+    places = places_of("Police in Baton Rouge, La., said two men were shot.", nlp, gazetteer)
+    assert [p.name for p in places] == ["Baton Rouge", "Louisiana"]
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        # spaCy reads these as people; the name runs over two particles
+        ("On 3 May, in Jardines de la Silla, Nuevo Leon, armed men shot a man.", "Jardines de la Silla"),
+        ("On 3 May, in Carmen de la Legua Reynoso, Callao, residents protested.", "Carmen De La Legua Reynoso"),
+        # spaCy splits "Port" from "Spain": the entity is widened over "of", once
+        ("A man was shot in Port of Spain on Sunday.", "Port of Spain"),
+        # an adjective between the cue and the name
+        ("Students marched in central Thessaloniki on Monday.", "Thessaloniki"),
+        ("Clashes erupted in Ar-Raqqa city.", "Ar Raqqah"),
+    ],
+)
+def test_whole_names_are_found(text: str, name: str, nlp: Any, gazetteer: Gazetteer) -> None:
+    places = places_of(text, nlp, gazetteer)
+    assert name in [p.name for p in places]
+    assert len({p.evidence.spans[0].start for p in places}) == len(places)  # no overlapping toponyms
+    assert_evidence_is_exact(places, text)
+
+
+def test_a_direction_word_left_of_a_unit_word_is_not_a_place(nlp: Any, gazetteer: Gazetteer) -> None:
+    # spaCy splits "Mundri" from "East county"; "East" alone must not become East Delhi
+    places = places_of("Gunmen ambushed a convoy in Mundri East county on Tuesday.", nlp, gazetteer)
+    assert "East" not in [p.evidence.spans[0].text for p in places]
+    assert "India" not in [p.country for p in places]
+
+
+def test_a_currency_does_not_vote_for_its_country(nlp: Any, gazetteer: Gazetteer) -> None:
+    places = places_of("Traders angry at the US dollar rate closed shops in Halba.", nlp, gazetteer)
+    assert [(p.name, p.country, p.located) for p in places] == [
+        ("United States", "United States", False),
+        ("Halba", "Lebanon", True),
+    ]

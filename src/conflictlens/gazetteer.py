@@ -87,6 +87,9 @@ UNIT_WORDS = (
 UNIT_PREFIXES = ("kabupaten", "kota", "provincia de", "province of", "departamento de", "state of")
 
 GEONAMES_COLUMNS = 19
+# The Arabic article, as transliterations write it before a name ("Ar-Raqqa", "As Suwayda", "Al Bab"); a name
+# the gazetteer lacks with it is looked up without it.
+ARABIC_ARTICLES = frozenset({"al", "el", "ar", "as", "ash", "ad", "adh", "az", "at", "ath", "an"})
 CANDIDATE_CACHE_NAMES = 20_000  # names whose candidates stay cached (about 40 MB at most)
 # Candidates kept per name, best match kind then population first: the tail of the 200 "San José"s never wins.
 MAX_CANDIDATES_PER_NAME = 100
@@ -335,7 +338,10 @@ class Gazetteer:
 
     def candidates(self, name: str, *, country_iso2: str | None = None) -> list[Candidate]:
         """Like :meth:`lookup`, with how each place matched."""
-        found = self._candidates(name_key(name))
+        key = name_key(name)
+        found = self._candidates(key)
+        if not name.rstrip().endswith("."):
+            found = self._without_abbreviations(key, found)
         if country_iso2:
             code = country_iso2.upper()
             found = tuple(c for c in found if c.place.country_iso2 == code)
@@ -343,7 +349,18 @@ class Gazetteer:
 
     def has_name(self, name: str) -> bool:
         """Whether any place is known by ``name``."""
-        return bool(self._candidates(name_key(name)))
+        return bool(self.candidates(name))
+
+    def _without_abbreviations(self, key: str, found: tuple[Candidate, ...]) -> tuple[Candidate, ...]:
+        """``found`` less the places that matched only through an abbreviation written with its dot in the alias
+        table ("La." for Louisiana, "Miss.", "Ind."): without the dot the word is the article of "La Campanera",
+        a title or a name."""
+        aliases = self.aliases().get(key, ())
+        dotted = {a.geonameid for a in aliases if a.alias.endswith(".")}
+        dotted -= {a.geonameid for a in aliases if not a.alias.endswith(".")}  # "US" beside "U.S."
+        if not dotted:
+            return found
+        return tuple(c for c in found if not (c.kind == KIND_ALIAS and c.place.geonameid in dotted))
 
     def place(self, geonameid: int) -> GazPlace | None:
         """The place with this GeoNames id, if the index has it."""
@@ -390,6 +407,13 @@ class Gazetteer:
     def _candidates_uncached(self, key: str) -> tuple[Candidate, ...]:
         if not key:
             return ()
+        found = self._candidates_of_key(key)
+        article, _, rest = key.partition(" ")
+        if not found and rest and article in ARABIC_ARTICLES:
+            found = self._candidates(rest)  # "Ar-Raqqa" is Raqqa, "As-Sweida" Sweida
+        return found
+
+    def _candidates_of_key(self, key: str) -> tuple[Candidate, ...]:
         rows = self._conn.execute(
             f"SELECT {_PLACE_COLUMNS}, n.kind FROM names n JOIN places p ON p.geonameid = n.geonameid "
             f"{_PLACE_JOINS} WHERE n.key = ? ORDER BY n.kind DESC",

@@ -18,14 +18,17 @@ Requires a spaCy ``Doc`` of ``document.text`` (tokens, entities); assigns ``Extr
    context (and, with ``include_demonyms``, are reported as country-level places, the convention of
    geoparsing corpora).
 2. **Context.** Countries and admin1 units named in the document (and those implied by its demonyms and by
-   names only one country has) vote; a candidate inside a voted country or admin1 gains. A name never
+   names only one country has) vote, but not a name inside another name ("the US dollar"); a candidate inside a voted country or admin1 gains. A name never
    votes for its own reading.
 3. **Resolution.** Each distinct name (with its place-type word) is resolved once per document (one sense
    per discourse) by a score adding: how it matched (our alias table > the place's own name > a short form
    > an alternate name), its feature (countries, admin1 units, capitals and towns over districts, streams
    or hotels), a population prior, the context, the words around it ("Bolan district" wants an admin2) and
    the place written right after it ("Tripoli, Lebanon"). The context is then recomputed from the first
-   round's choices and the names are resolved again.
+   round's choices and the names are resolved again. A name the text places inside another ("Caracoli,
+   Malambo, Atlantico", "Famale (Dessa, Tillaberi)", "Ara in As-Sweida") but none of whose readings lies
+   there is a place the gazetteer lacks: it gets no reading, so the event falls to its container, and it
+   does not vote. A list ("Kidal, Gao, Timbuktu") is not such a chain.
 
 Unresolvable mentions (no gazetteer entry) are dropped: a place without coordinates helps neither the
 event map nor the geoparsing score's resolution half, and most such entities are not places at all
@@ -54,6 +57,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from .gazetteer import (
+    ARABIC_ARTICLES,
     KIND_ALIAS,
     KIND_ALTERNATE,
     KIND_NAME,
@@ -187,6 +191,30 @@ AREA_WORDS = frozenset(
         "border",
         "neighbourhood",
         "neighborhood",
+    }
+)
+# Lower-case words between a locative cue and the name: "in central Thessaloniki", "in rural Idlib".
+REGION_ADJECTIVES = frozenset(
+    {
+        "central",
+        "downtown",
+        "rural",
+        "north",
+        "south",
+        "east",
+        "west",
+        "northern",
+        "southern",
+        "eastern",
+        "western",
+        "northeastern",
+        "northwestern",
+        "southeastern",
+        "southwestern",
+        "northeast",
+        "northwest",
+        "southeast",
+        "southwest",
     }
 )
 # Words before "of" that make what follows a place ("the city of Idleb", "the outskirts of Bela").
@@ -357,6 +385,8 @@ NAME_PARTICLES = frozenset(
         "e",  # Persian ezafe: "Kut e Abdollah", "Mazar e Sharif"
     }
 )
+# Lower-case words an entity is widened over when that makes a longer known name: "Port" + "of" + "Spain".
+INNER_WORDS = NAME_PARTICLES | {"of"}
 # Words after a capitalised name that make it a place: "Alexandria woman", "Quetta police".
 PEOPLE_AFTER_PLACE = frozenset(
     {
@@ -381,6 +411,7 @@ PEOPLE_AFTER_PLACE = frozenset(
         "townspeople",
         "farmers",
         "locals",
+        "refugee",  # "the Tulkarm refugee camp"
     }
 )
 DATELINE_DASHES = frozenset({"--", "—", "–", "-", ":"})
@@ -541,14 +572,13 @@ def resolve_places(
     ents = list(doc.ents)
     tokens = _Tokens.of(doc, text, ents)
     mentions = _entity_mentions(tokens, ents, gaz)
-    context = _initial_context(mentions, gaz)
-    mentions += _cued_mentions(tokens, ents, gaz, context, mentions)
+    _mark_located(tokens, mentions)
+    mentions += _cued_mentions(tokens, ents, gaz, _initial_context(mentions, gaz), mentions)
     mentions.sort(key=lambda m: m.start)
-    for mention in mentions:
-        mention.located = not _inside_other_name(tokens, mention)
+    _mark_located(tokens, mentions)
 
-    choices = _resolve_names(mentions, context)
     containers = _containers(mentions, text)
+    choices = _without_outsiders(_resolve_names(mentions, _initial_context(mentions, gaz)), containers)
     choices = _resolve_names(mentions, _context_from_choices(mentions, choices, gaz), containers, choices)
 
     places: list[Place] = []
@@ -563,6 +593,11 @@ def resolve_places(
         if choice is not None:
             places.append(_to_place(mention, choice, document))
     return places
+
+
+def _mark_located(tk: _Tokens, mentions: Sequence[_Mention]) -> None:
+    for mention in mentions:
+        mention.located = not _inside_other_name(tk, mention)
 
 
 def country_context(places: Iterable[Place]) -> str | None:
@@ -686,6 +721,10 @@ def _entity_mentions(tk: _Tokens, ents: Sequence[SpacySpan], gaz: Gazetteer) -> 
         if ent.label_ != "NORP":
             first, last = _extend_left(tk, first, last, gaz), _extend_name(tk, first, last, gaz)
         mention = _mention(tk, first, last)
+        if found and found[-1].start <= mention.start < found[-1].end:
+            continue  # the entity before was widened over this one: "Port" + "of" + "Spain city"
+        while found and found[-1].end > mention.start:
+            found.pop()  # this one was widened over the entity before
         demonym = demonyms.get(mention.key) or demonyms.get(_DEMONYM_PREFIX.sub("", mention.key))
         if demonym is not None:
             mention.demonym = demonym
@@ -707,7 +746,7 @@ def _extend_name(tk: _Tokens, first: int, last: int, gaz: Gazetteer) -> int:
     (spaCy's "Santa Cruz" of "Santa Cruz Xoxocotlan")."""
     best = last
     j = last + 1
-    while j < len(tk) and j - first < MAX_CHUNK_TOKENS and (tk.name_like[j] or tk.lower[j] in NAME_PARTICLES):
+    while j < len(tk) and j - first < MAX_CHUNK_TOKENS and (tk.name_like[j] or tk.lower[j] in INNER_WORDS):
         if tk.name_like[j] and tk.space[j - 1] != "" and gaz.has_name(tk.text[tk.idx[first] : tk.end(j)]):
             best = j
         j += 1
@@ -719,7 +758,7 @@ def _extend_left(tk: _Tokens, first: int, last: int, gaz: Gazetteer) -> int:
     known name (spaCy's "Antonio" of "Barra de Santo Antonio")."""
     best = first
     i = first - 1
-    while i >= 0 and last - i < MAX_CHUNK_TOKENS and (tk.name_like[i] or tk.lower[i] in NAME_PARTICLES):
+    while i >= 0 and last - i < MAX_CHUNK_TOKENS and (tk.name_like[i] or tk.lower[i] in INNER_WORDS):
         if tk.name_like[i] and tk.space[i] != "" and gaz.has_name(tk.text[tk.idx[i] : tk.end(last)]):
             best = i
         i -= 1
@@ -767,6 +806,8 @@ def _without_unit_word(mention: _Mention, gaz: Gazetteer) -> _Mention:
     if len(words) < 2 or words[-1].lower() not in HINT_WORDS:
         return mention
     name = " ".join(words[:-1])
+    if name_key(name) in GENERIC_NAMES:  # "East county" of "Mundri East county"
+        return mention
     candidates = tuple(gaz.candidates(name)[:MAX_CANDIDATES])
     if any(c.kind != KIND_ALTERNATE for c in candidates) or (candidates and not mention.candidates):
         mention.end = mention.start + len(name)
@@ -826,9 +867,13 @@ def _capitalised_runs(tk: _Tokens, taken: list[bool]) -> Iterator[tuple[int, int
         if _name_word(tk, i, taken):
             first = i if first < 0 else first
             continue
-        follows = i + 1 < len(tk) and _name_word(tk, i + 1, taken) and not tk.sent_start[i + 1]
+        after = _past_particles(tk, i + 1) if tk.lower[i] in NAME_PARTICLES else i + 1
+        follows = after < len(tk) and _name_word(tk, after, taken) and not tk.sent_start[after]
         if first < 0 and follows and tk.lower[i] in LEADING_ARTICLES and not tk.space[i].count("\n"):
             first = i  # "al Bab", "el Fasher": the article starts the name
+            continue
+        if first < 0 and _article_joined(tk, i) and i + 2 < len(tk) and _name_word(tk, i + 2, taken):
+            first = i  # "As-Sweida"
             continue
         joins = first >= 0 and follows
         if joins and (tk.lower[i] in NAME_PARTICLES or (tk.words[i] in ("-", "–") and not tk.space[i - 1])):
@@ -838,6 +883,13 @@ def _capitalised_runs(tk: _Tokens, taken: list[bool]) -> Iterator[tuple[int, int
         first = -1
     if first >= 0:
         yield first, len(tk) - 1
+
+
+def _past_particles(tk: _Tokens, i: int) -> int:
+    """The first token from ``i`` that is not a name particle ("de la" of "Buena Vista de la Salud")."""
+    while i < len(tk) and tk.lower[i] in NAME_PARTICLES and "\n" not in tk.space[i - 1]:
+        i += 1
+    return i
 
 
 def _name_word(tk: _Tokens, i: int, taken: list[bool]) -> bool:
@@ -863,7 +915,7 @@ def _places_in_run(
             if (i, j) not in known_names:
                 known_names[(i, j)] = (
                     tk.lower[j] not in NAME_PARTICLES
-                    and not (tk.stop[i] and not tk.words[i].isupper())
+                    and not (tk.stop[i] and not tk.words[i].isupper() and not _article_joined(tk, i))
                     and _trim(tk, i, j) == (i, j)
                     and gaz.has_name(tk.text[tk.idx[i] : tk.end(j)])
                 )
@@ -886,6 +938,11 @@ def _places_in_run(
                 i = j
                 break
         i += 1
+
+
+def _article_joined(tk: _Tokens, i: int) -> bool:
+    """ "As-Sweida", "An-Nasiriyah": a word that is English elsewhere, hyphened to the name as its article."""
+    return tk.lower[i] in ARABIC_ARTICLES and i + 1 < len(tk) and tk.words[i + 1] == "-" and not tk.space[i]
 
 
 def _cuts_entity(tk: _Tokens, first: int, last: int, run_first: int, run_last: int) -> bool:
@@ -990,8 +1047,12 @@ def _cue_after(tk: _Tokens, first: int, last: int) -> bool:
 
 
 def _cue_before(tk: _Tokens, first: int, places_before: set[int]) -> bool:
-    """ "in X", "the city of X", "(X" or ", X" right after a place."""
+    """ "in X", "the city of X", or "(X", ", X", "and X" right after a place."""
     i = first - 1
+    while i >= 0 and (
+        tk.lower[i] in REGION_ADJECTIVES or (tk.words[i] == "-" and i > 0 and tk.lower[i - 1] in REGION_ADJECTIVES)
+    ):
+        i -= 1  # "in central Thessaloniki", "in north-western Syria"
     if i >= 0 and tk.lower[i] == "the":
         i -= 1
     if i < 0:
@@ -1001,7 +1062,7 @@ def _cue_before(tk: _Tokens, first: int, places_before: set[int]) -> bool:
         return True
     if before == "of" and i > 0 and tk.lower[i - 1] in PLACE_NOUNS:
         return True
-    if before in (",", "(") and i > 0:
+    if before in (",", "(", "and", "or") and i > 0:
         end = tk.end(i - 1)
         if end in places_before or (tk.words[i - 1] == "." and end - 1 in places_before):
             return True
@@ -1105,7 +1166,7 @@ def _initial_context(mentions: Sequence[_Mention], gaz: Gazetteer) -> _Context:
     context = _Context()
     seen: set[str] = set()
     for mention in mentions:
-        if mention.key in seen:
+        if mention.key in seen or not mention.located:
             continue
         seen.add(mention.key)
         if mention.demonym is not None:
@@ -1138,7 +1199,7 @@ def _context_from_choices(mentions: Sequence[_Mention], choices: _Choices, gaz: 
     context = _Context()
     seen: set[str] = set()
     for mention in mentions:
-        if mention.key in seen:
+        if mention.key in seen or not mention.located:
             continue
         seen.add(mention.key)
         if mention.demonym is not None:
@@ -1163,15 +1224,52 @@ _Parts = dict[str, float]
 _Choices = dict[tuple[str, frozenset[str]], _Choice]  # by name key and place-type words
 
 
-def _containers(mentions: Sequence[_Mention], text: str) -> dict[str, set[str]]:
+@dataclass(frozen=True, slots=True)
+class _Enclosure:
+    """ "X, Y", "X (Y", "X in Y": Y written as the place X lies in. ``then`` is the name written after Y in the same
+    way, if any: Y is then a link of a chain ("Caracoli, Malambo, Atlantico") or an item of a list ("Kidal,
+    Gao, Timbuktu"); ``bracket``: Y is in brackets, which lists only containers ("Famale (Dessa, Tillaberi)")."""
+
+    outer: str
+    then: str | None
+    bracket: bool
+
+
+def _containers(mentions: Sequence[_Mention], text: str) -> dict[str, list[_Enclosure]]:
     """For each name, the names written right after it as its container: "X, Y", "X (Y", "X in Y"."""
-    out: dict[str, set[str]] = defaultdict(set)
-    for inner, outer in itertools.pairwise(mentions):
-        if inner.demonym is None and outer.demonym is None and inner.key != outer.key:
-            gap = text[inner.mention_end : outer.start]
-            if _CONTAINER_GAP.fullmatch(gap):
-                out[inner.key].add(outer.key)
+    out: dict[str, list[_Enclosure]] = defaultdict(list)
+    named = [m for m in mentions if m.demonym is None]
+    for index, (inner, outer) in enumerate(itertools.pairwise(named)):
+        gap = text[inner.mention_end : outer.start]
+        if inner.key == outer.key or not _CONTAINER_GAP.fullmatch(gap) or _demonym_between(mentions, inner, outer):
+            continue
+        after = named[index + 2] if index + 2 < len(named) else None
+        then = after.key if after and _CONTAINER_GAP.fullmatch(text[outer.mention_end : after.start]) else None
+        bracket = "(" in gap or ("(" in text[: inner.start].rsplit(")", 1)[-1] and "," in gap)
+        out[inner.key].append(_Enclosure(outer.key, then, bracket))
     return out
+
+
+def _demonym_between(mentions: Sequence[_Mention], inner: _Mention, outer: _Mention) -> bool:
+    return any(m.demonym is not None and inner.start < m.start < outer.start for m in mentions)
+
+
+def _encloses(enclosure: _Enclosure, earlier: dict[str, GazPlace]) -> bool:
+    """Whether the text says for certain that the name lies in ``enclosure.outer``: in brackets, or not one item
+    of a list (nothing is written after it, or what is written after it contains it in turn)."""
+    if enclosure.bracket or enclosure.then is None:
+        return True
+    outer, then = earlier.get(enclosure.outer), earlier.get(enclosure.then)
+    return outer is not None and then is not None and _in_same_unit(outer, then)
+
+
+def _in_same_unit(place: GazPlace, container: GazPlace) -> bool:
+    """Loosely inside: in the container's country, and in its admin1 unless the container is the country."""
+    if container.feature_code == "CONT":
+        return True
+    if place.country_iso2 != container.country_iso2:
+        return False
+    return container.is_country or place.geonameid == container.geonameid or place.admin1 == container.admin1
 
 
 def _inside(place: GazPlace, container: GazPlace) -> bool:
@@ -1189,18 +1287,21 @@ def _inside(place: GazPlace, container: GazPlace) -> bool:
 def _resolve_names(
     mentions: Sequence[_Mention],
     context: _Context,
-    containers: dict[str, set[str]] | None = None,
+    containers: dict[str, list[_Enclosure]] | None = None,
     previous: _Choices | None = None,
 ) -> _Choices:
     first_of: dict[tuple[str, frozenset[str]], _Mention] = {}
     for mention in mentions:
         if mention.demonym is None:
             first_of.setdefault((mention.key, mention.hint), mention)
-    earlier = {key: choice.place for (key, _hint), choice in (previous or {}).items()}
+    earlier = _places_by_key(previous or {})
     choices: _Choices = {}
     for (key, hint), mention in first_of.items():
-        around = [earlier[k] for k in (containers or {}).get(key, ()) if k in earlier]
-        choice = _choose(key, mention.text, mention.candidates, hint, context, around, settled=previous is not None)
+        around = [earlier[e.outer] for e in (containers or {}).get(key, ()) if e.outer in earlier]
+        certain = _certain_containers(key, containers or {}, earlier)
+        choice = _choose(
+            key, mention.text, mention.candidates, hint, context, around, certain, settled=previous is not None
+        )
         if choice is not None:
             choices[(key, hint)] = choice
     return choices
@@ -1213,12 +1314,15 @@ def _choose(
     hint: frozenset[str],
     context: _Context,
     containers: Sequence[GazPlace] = (),
+    certain_containers: Sequence[GazPlace] = (),
     *,
     settled: bool = False,
 ) -> _Choice | None:
     """The best-scored candidate. ``settled``: the context comes from the document's resolved names (the second
     round), so a small town of a country nothing else points to gives way to the best reading in the document's
-    own country, or to none (:func:`_foreign_namesake`)."""
+    own country, or to none (:func:`_foreign_namesake`). ``certain_containers``: places the text says the name
+    lies in; with no reading there, the name is a place the gazetteer lacks ("Caracoli, Malambo, Atlantico"
+    is not the Caracoli of Antioquia) and gets none."""
     if not candidates:
         return None
     towns = {(c.place.country_iso2, c.place.admin1) for c in candidates if c.place.feature_class == "P"}
@@ -1231,8 +1335,44 @@ def _choose(
         if not scored:
             return None
     (_best_score, best_parts), best = scored[0]
+    if _outside_containers(best.place, best.kind, certain_containers):
+        return None
     runner_up = scored[1][0][1] if len(scored) > 1 else None
     return _Choice(best.place, best.kind, _reason(name, best, best_parts, runner_up, len(scored)))
+
+
+def _places_by_key(choices: _Choices) -> dict[str, GazPlace]:
+    return {key: choice.place for (key, _hint), choice in choices.items()}
+
+
+def _certain_containers(
+    key: str, containers: dict[str, list[_Enclosure]], earlier: dict[str, GazPlace]
+) -> list[GazPlace]:
+    return [earlier[e.outer] for e in containers.get(key, ()) if e.outer in earlier and _encloses(e, earlier)]
+
+
+def _without_outsiders(choices: _Choices, containers: dict[str, list[_Enclosure]]) -> _Choices:
+    """The first round's choices less those outside the places the text says they lie in: "Ara" read as the
+    Indian town must not vote for India in "in Ara in As-Sweida"."""
+    earlier = _places_by_key(choices)
+    return {
+        (key, hint): choice
+        for (key, hint), choice in choices.items()
+        if not _outside_containers(choice.place, choice.kind, _certain_containers(key, containers, earlier))
+    }
+
+
+def _outside_containers(place: GazPlace, kind: int, containers: Sequence[GazPlace]) -> bool:
+    """Whether the text says the name lies in ``containers`` and ``place`` is in none of them, so the name is a
+    place the gazetteer lacks. A country, admin1 or capital called by its own name, or a city beside a town, is
+    kept: what is written after it is more likely one item of a list ("Kabul, Helmand", "Lyon, Toulouse") than a
+    place it lies in. A mid-sized namesake beside a province is not ("La Victoria, Lambayeque")."""
+    if not containers or any(_in_same_unit(place, c) for c in containers):
+        return False
+    if kind == KIND_ALTERNATE:
+        return True
+    city = place.population >= EMBEDDED_MIN_POPULATION and all(c.feature_class == "P" for c in containers)
+    return not (_is_salient(place) or city)
 
 
 def _foreign_namesake(place: GazPlace, key: str, context: _Context) -> bool:
