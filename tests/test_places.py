@@ -281,3 +281,23 @@ def test_a_currency_does_not_vote_for_its_country(nlp: Any, gazetteer: Gazetteer
         ("United States", "United States", False),
         ("Halba", "Lebanon", True),
     ]
+
+
+def test_a_country_owning_troops_or_officials_says_whose_not_where(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = "U.S. troops and Afghan police raided a compound in Kandahar, officials in the U.S. said."
+    places = places_of(text, nlp, gazetteer)
+    flags = [(p.evidence.spans[0].text, p.located) for p in places]
+    assert flags == [("U.S.", False), ("Kandahar", True), ("U.S.", True)]
+    chosen = event_location(places, 0, text.index(","))
+    assert chosen is not None and chosen.name == "Kandahar"
+
+
+def test_a_place_in_a_persons_name_is_not_a_toponym(nlp: Any, gazetteer: Gazetteer) -> None:
+    # "Falcón" is a Venezuelan state, but here only part of a name spaCy reads as an organisation
+    assert places_of("In 1981 Lidia Falcón published a denunciation.", nlp, gazetteer) == []
+
+
+def test_a_university_is_where_it_is(nlp: Any, gazetteer: Gazetteer) -> None:
+    # campus protests and bombs: the university's town is the event's place
+    places = places_of("Two crude bombs exploded near the Dhaka University campus.", nlp, gazetteer)
+    assert [(p.name, p.located) for p in places] == [("Dhaka", True)]

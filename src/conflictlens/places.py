@@ -18,8 +18,11 @@ Requires a spaCy ``Doc`` of ``document.text`` (tokens, entities); assigns ``Extr
    context (and, with ``include_demonyms``, are reported as country-level places, the convention of
    geoparsing corpora).
 2. **Context.** Countries and admin1 units named in the document (and those implied by its demonyms and by
-   names only one country has) vote, but not a name inside another name ("the US dollar"); a candidate inside a voted country or admin1 gains. A name never
-   votes for its own reading.
+   names only one country has) vote; a candidate inside a voted country or admin1 gains. A name never
+   votes for its own reading, and a name inside another name ("the US dollar", "The New York Times") does
+   not vote at all. A country written as the owner of troops or officials ("U.S. troops", "UK
+   officials") votes like a demonym and, like a name inside another name, is a toponym but not where
+   anything happened (``Place.located`` is False).
 3. **Resolution.** Each distinct name (with its place-type word) is resolved once per document (one sense
    per discourse) by a score adding: how it matched (our alias table > the place's own name > a short form
    > an alternate name), its feature (countries, admin1 units, capitals and towns over districts, streams
@@ -107,6 +110,13 @@ NON_LOCATING_WORDS = frozenset(
         "motorway",
         "expressway",
     }
+)
+# Words after a country's name that make it the owner of what follows, not a place: "U.S. troops", "UK officials".
+OWNED_WORDS = frozenset(
+    {"forces", "force", "troops", "soldiers", "military", "army", "air", "navy", "naval", "marines", "service"}
+    | {"servicemen", "embassy", "consulate", "officials", "diplomats", "envoy", "ambassador", "intelligence"}
+    | {"security", "government", "administration", "drone", "drones", "airstrike", "airstrikes", "warplanes"}
+    | {"jets", "aircraft", "special", "coalition-led", "district", "department", "secretary"}
 )
 # Currency words after a country's name: "the US dollar exchange rate" says nothing about where.
 CURRENCY_WORDS = frozenset(
@@ -497,6 +507,7 @@ class _Mention:
     candidates: tuple[Candidate, ...] = ()
     demonym: Demonym | None = None
     located: bool = True  # False inside an outlet's, a street's or a currency's name (_inside_other_name)
+    owner: bool = False  # a country named as the owner of troops or officials ("U.S. troops"): like a demonym
 
 
 _Votes = defaultdict[str, float]
@@ -597,7 +608,8 @@ def resolve_places(
 
 def _mark_located(tk: _Tokens, mentions: Sequence[_Mention]) -> None:
     for mention in mentions:
-        mention.located = not _inside_other_name(tk, mention)
+        mention.owner = _country_as_owner(tk, mention)
+        mention.located = not (mention.owner or _inside_other_name(tk, mention))
 
 
 def country_context(places: Iterable[Place]) -> str | None:
@@ -985,7 +997,7 @@ def _accept_cued(
         or _cue_before(tk, first, ends)
         or _cue_after(tk, first, last)
     )
-    if salient and (cue or tk.label[first] == "ORG"):
+    if salient and (cue or (tk.label[first] == "ORG" and not local_only)):  # not "Falcón" of "Lidia Falcón"
         return True
     if not cue:
         # "militants attacked Turbat": a verb whose object is usually a place, for a town of the context
@@ -1112,6 +1124,17 @@ def _inside_other_name(tk: _Tokens, mention: _Mention) -> bool:
     )
 
 
+def _country_as_owner(tk: _Tokens, mention: _Mention) -> bool:
+    """Whether a country's name is written as the owner of the troops, officials or aircraft after it ("U.S.
+    troops", "US Air Force", "UK military base"): like "American troops", it says whose, not where."""
+    after = bisect.bisect_left(tk.idx, mention.end)
+    return (
+        after < len(tk)
+        and tk.lower[after] in OWNED_WORDS
+        and any(c.place.is_country and c.kind != KIND_ALTERNATE for c in mention.candidates)
+    )
+
+
 def _is_salient(place: GazPlace) -> bool:
     """Countries, continents, admin1 units and capitals: names rarely meant as anything else."""
     return place.is_country or place.feature_code in ("ADM1", "CONT", "PPLC")
@@ -1166,7 +1189,7 @@ def _initial_context(mentions: Sequence[_Mention], gaz: Gazetteer) -> _Context:
     context = _Context()
     seen: set[str] = set()
     for mention in mentions:
-        if mention.key in seen or not mention.located:
+        if mention.key in seen or not (mention.located or mention.owner):
             continue
         seen.add(mention.key)
         if mention.demonym is not None:
@@ -1176,7 +1199,8 @@ def _initial_context(mentions: Sequence[_Mention], gaz: Gazetteer) -> _Context:
         countries = [c.place for c in strong if c.place.is_country]
         admin1 = [c.place for c in strong if c.place.feature_code == "ADM1"]
         if countries:
-            context.vote(mention.key, countries[0].country_iso2, None, COUNTRY_MENTION_VOTE)
+            weight = DEMONYM_VOTE if mention.owner else COUNTRY_MENTION_VOTE
+            context.vote(mention.key, countries[0].country_iso2, None, weight)
         elif len(admin1) == 1:
             context.vote(mention.key, admin1[0].country_iso2, admin1[0].admin1, ADMIN_MENTION_VOTE)
         else:
@@ -1199,7 +1223,7 @@ def _context_from_choices(mentions: Sequence[_Mention], choices: _Choices, gaz: 
     context = _Context()
     seen: set[str] = set()
     for mention in mentions:
-        if mention.key in seen or not mention.located:
+        if mention.key in seen or not (mention.located or mention.owner):
             continue
         seen.add(mention.key)
         if mention.demonym is not None:
@@ -1210,7 +1234,8 @@ def _context_from_choices(mentions: Sequence[_Mention], choices: _Choices, gaz: 
             continue
         place = choice.place
         if place.is_country:
-            context.vote(mention.key, place.country_iso2, None, COUNTRY_MENTION_VOTE)
+            weight = DEMONYM_VOTE if mention.owner else COUNTRY_MENTION_VOTE
+            context.vote(mention.key, place.country_iso2, None, weight)
         else:
             weight = ADMIN_MENTION_VOTE if place.feature_code == "ADM1" else PLACE_VOTE
             context.vote(mention.key, place.country_iso2, place.admin1, weight)

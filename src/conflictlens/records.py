@@ -125,8 +125,9 @@ class Place:
     geo_precision: int  # ACLED: 1 town, 2 near a town / part of a district, 3 region or province
     evidence: Evidence
     mention: str = ""  # the words as written ("the Bela area")
-    # False when the name is only part of another name ("The New York Times", "Oxford Street" in Belfast): a
-    # toponym all the same, but not where anything in the sentence happened
+    # False when the name is only part of another name ("The New York Times", "Oxford Street" in Belfast) or a
+    # country written as the owner of troops or officials ("U.S. troops"): a toponym all the same, but not where
+    # anything in the sentence happened
     located: bool = True
 
 
