@@ -357,3 +357,13 @@ def test_unnamed_fighters_of_a_named_group_are_that_group(pipeline) -> None:  # 
     text = "Two village heads were shot dead by suspected cadres of the CPI-Maoist in Jharkhand on Monday."
     event = run(pipeline, text).events[0]
     assert event.actor1 is not None and event.actor1.name.startswith("CPI (Maoist)")
+
+
+def test_a_threat_after_the_act_does_not_undo_it(pipeline) -> None:  # type: ignore[no-untyped-def]
+    done = pipeline.extract_text(
+        "Villagers caught a thief, tied him to a pole and beat him and threatened to burn him."
+    )
+    assert [e.event_type for e in done.events] == ["Violence against civilians"]
+    # the threat itself, before the act, is still no event
+    threat = pipeline.extract_text("The militants threatened to attack the police station in Quetta.")
+    assert not threat.events

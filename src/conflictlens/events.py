@@ -273,8 +273,9 @@ def _first_trigger(text: str) -> tuple[str, re.Match[str]] | None:
 
 
 def _is_not_an_event(text: str, trigger: re.Match[str]) -> bool:
-    """Future, appeal, threat or media words before the trigger in the same clause."""
-    window = text[max(0, trigger.start() - 80) : trigger.end() + 20]
+    """Future, appeal, threat or media words before the trigger in the same clause ("threatened to burn him"
+    after "beat him" does not undo the beating)."""
+    window = text[max(0, trigger.start() - 80) : trigger.end()]
     return NOT_AN_EVENT_RE.search(window) is not None and not re.search(
         r"\b(?:killed|died|dead|injured|wounded|arrested|detained|abducted)\b", text, re.I
     )
