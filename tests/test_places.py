@@ -231,6 +231,9 @@ def test_a_name_outside_the_place_written_after_it_is_a_place_the_gazetteer_lack
     assert chosen is not None and chosen.name == "Soledad"
     # the only Peruvian La Victoria is in San Martin; the big one is in Venezuela
     assert [p.name for p in places_of("Farmers marched in La Victoria, Cusco region.", nlp, gazetteer)] == ["Cusco"]
+    # a container is read as any admin unit of its name: Tigre lies in the province of Buenos Aires, not the city
+    places = places_of("Workers occupied a factory in Tigre (Buenos Aires) on Monday.", nlp, gazetteer)
+    assert (places[0].name, places[0].admin1) == ("Tigre", "Buenos Aires")
     # a town read abroad does not vote for that country against the place it lies in
     assert [p.country for p in places_of("Two farmers were shot in Ara in Daraa.", nlp, gazetteer)] == ["Syria"]
 
@@ -254,6 +257,7 @@ def test_an_abbreviation_needs_its_dot(nlp: Any, gazetteer: Gazetteer) -> None:
         # spaCy reads these as people; the name runs over two particles
         ("On 3 May, in Jardines de la Silla, Nuevo Leon, armed men shot a man.", "Jardines de la Silla"),
         ("On 3 May, in Carmen de la Legua Reynoso, Callao, residents protested.", "Carmen De La Legua Reynoso"),
+        ("On 2 May, police arrested two men in Amatlan de los Reyes, Veracruz.", "Amatlan de los Reyes"),
         # spaCy splits "Port" from "Spain": the entity is widened over "of", once
         ("A man was shot in Port of Spain on Sunday.", "Port of Spain"),
         # an adjective between the cue and the name

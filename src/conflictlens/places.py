@@ -376,6 +376,8 @@ NAME_PARTICLES = frozenset(
         "das",
         "di",
         "la",
+        "las",
+        "los",
         "le",
         "el",
         "al",
@@ -589,7 +591,7 @@ def resolve_places(
     _mark_located(tokens, mentions)
 
     containers = _containers(mentions, text)
-    choices = _without_outsiders(_resolve_names(mentions, _initial_context(mentions, gaz)), containers)
+    choices = _without_outsiders(_resolve_names(mentions, _initial_context(mentions, gaz)), containers, mentions)
     choices = _resolve_names(mentions, _context_from_choices(mentions, choices, gaz), containers, choices)
 
     places: list[Place] = []
@@ -1320,10 +1322,11 @@ def _resolve_names(
         if mention.demonym is None:
             first_of.setdefault((mention.key, mention.hint), mention)
     earlier = _places_by_key(previous or {})
+    readings = _readings(mentions)
     choices: _Choices = {}
     for (key, hint), mention in first_of.items():
         around = [earlier[e.outer] for e in (containers or {}).get(key, ()) if e.outer in earlier]
-        certain = _certain_containers(key, containers or {}, earlier)
+        certain = _certain_containers(key, containers or {}, earlier, readings)
         choice = _choose(
             key, mention.text, mention.candidates, hint, context, around, certain, settled=previous is not None
         )
@@ -1339,7 +1342,7 @@ def _choose(
     hint: frozenset[str],
     context: _Context,
     containers: Sequence[GazPlace] = (),
-    certain_containers: Sequence[GazPlace] = (),
+    certain_containers: Sequence[Sequence[GazPlace]] = (),
     *,
     settled: bool = False,
 ) -> _Choice | None:
@@ -1370,33 +1373,55 @@ def _places_by_key(choices: _Choices) -> dict[str, GazPlace]:
     return {key: choice.place for (key, _hint), choice in choices.items()}
 
 
+def _readings(mentions: Sequence[_Mention]) -> dict[str, list[GazPlace]]:
+    """Each name's admin units and countries by its own name or an alias: a container written "Buenos Aires" may
+    be the province as well as the city."""
+    out: dict[str, list[GazPlace]] = {}
+    for mention in mentions:
+        units = [c.place for c in mention.candidates if c.kind != KIND_ALTERNATE and c.place.feature_class == "A"]
+        out.setdefault(mention.key, units)
+    return out
+
+
 def _certain_containers(
-    key: str, containers: dict[str, list[_Enclosure]], earlier: dict[str, GazPlace]
-) -> list[GazPlace]:
-    return [earlier[e.outer] for e in containers.get(key, ()) if e.outer in earlier and _encloses(e, earlier)]
+    key: str,
+    containers: dict[str, list[_Enclosure]],
+    earlier: dict[str, GazPlace],
+    readings: dict[str, list[GazPlace]],
+) -> list[list[GazPlace]]:
+    """The places the text says the name lies in, each as its chosen reading followed by its other readings."""
+    return [
+        [earlier[e.outer], *readings.get(e.outer, ())]
+        for e in containers.get(key, ())
+        if e.outer in earlier and _encloses(e, earlier)
+    ]
 
 
-def _without_outsiders(choices: _Choices, containers: dict[str, list[_Enclosure]]) -> _Choices:
+def _without_outsiders(
+    choices: _Choices, containers: dict[str, list[_Enclosure]], mentions: Sequence[_Mention]
+) -> _Choices:
     """The first round's choices less those outside the places the text says they lie in: "Ara" read as the
     Indian town must not vote for India in "in Ara in As-Sweida"."""
     earlier = _places_by_key(choices)
+    readings = _readings(mentions)
     return {
         (key, hint): choice
         for (key, hint), choice in choices.items()
-        if not _outside_containers(choice.place, choice.kind, _certain_containers(key, containers, earlier))
+        if not _outside_containers(choice.place, choice.kind, _certain_containers(key, containers, earlier, readings))
     }
 
 
-def _outside_containers(place: GazPlace, kind: int, containers: Sequence[GazPlace]) -> bool:
-    """Whether the text says the name lies in ``containers`` and ``place`` is in none of them, so the name is a
-    place the gazetteer lacks. A country, admin1 or capital called by its own name, or a city beside a town, is
-    kept: what is written after it is more likely one item of a list ("Kabul, Helmand", "Lyon, Toulouse") than a
-    place it lies in. A mid-sized namesake beside a province is not ("La Victoria, Lambayeque")."""
-    if not containers or any(_in_same_unit(place, c) for c in containers):
+def _outside_containers(place: GazPlace, kind: int, containers: Sequence[Sequence[GazPlace]]) -> bool:
+    """Whether the text says the name lies in ``containers`` (each a chosen reading and its alternatives) and
+    ``place`` is in none of their readings, so the name is a place the gazetteer lacks. A country, admin1 or
+    capital called by its own name, or a city beside a town, is kept: what is written after it is more likely one
+    item of a list ("Kabul, Helmand", "Lyon, Toulouse") than a place it lies in. A mid-sized namesake beside a
+    province is not ("La Victoria, Lambayeque")."""
+    if not containers or any(_in_same_unit(place, c) for readings in containers for c in readings):
         return False
     if kind == KIND_ALTERNATE:
         return True
-    city = place.population >= EMBEDDED_MIN_POPULATION and all(c.feature_class == "P" for c in containers)
+    city = place.population >= EMBEDDED_MIN_POPULATION and all(r[0].feature_class == "P" for r in containers)
     return not (_is_salient(place) or city)
 
 
