@@ -367,3 +367,8 @@ def test_a_threat_after_the_act_does_not_undo_it(pipeline) -> None:  # type: ign
     # the threat itself, before the act, is still no event
     threat = pipeline.extract_text("The militants threatened to attack the police station in Quetta.")
     assert not threat.events
+
+
+def test_an_event_is_placed_where_there_are_coordinates(pipeline) -> None:  # type: ignore[no-untyped-def]
+    extraction = pipeline.extract_text("Insurgents burned huts in Nangade district (Cabo Delgado) on Monday.")
+    assert [e.place.name for e in extraction.events if e.place] == ["Cabo Delgado"]

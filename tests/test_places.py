@@ -305,3 +305,20 @@ def test_a_university_is_where_it_is(nlp: Any, gazetteer: Gazetteer) -> None:
     # campus protests and bombs: the university's town is the event's place
     places = places_of("Two crude bombs exploded near the Dhaka University campus.", nlp, gazetteer)
     assert [(p.name, p.located) for p in places] == [("Dhaka", True)]
+
+
+def test_a_container_after_a_district_is_its_province_and_the_district_is_the_place(
+    nlp: Any, gazetteer: Gazetteer
+) -> None:
+    places = places_of("Shelling hit homes in Harib district (Marib) on Monday.", nlp, gazetteer)
+    assert [(p.name, p.feature_code) for p in places] == [("Harib", "ADM2"), ("Ma'rib", "ADM1")]
+    chosen = event_location(places)
+    assert chosen is not None and chosen.name == "Harib"
+
+
+def test_a_place_without_coordinates_is_no_event_place(nlp: Any, gazetteer: Gazetteer) -> None:
+    # the gazetteer knows the district of Nangade but has no point for it
+    places = places_of("Insurgents burned huts in Nangade district (Cabo Delgado) on Monday.", nlp, gazetteer)
+    assert [(p.name, p.latitude is None) for p in places] == [("Nangade", True), ("Cabo Delgado", False)]
+    chosen = event_location(places)
+    assert chosen is not None and chosen.name == "Cabo Delgado"

@@ -478,13 +478,15 @@ def _fill_defaults(c: _Candidate, place: Place | None, time: EventTime | None) -
 
 
 def _best_place(places: Sequence[Place], main_country: str | None = None) -> Place | None:
-    """The event's place among its clause's: the document's main country first (a namesake abroad is more
-    often a wrong resolution than the event's place), then the most specific, then the first named."""
+    """The event's place among its clause's: one with coordinates first (an admin2 unit the gazetteer has no
+    point for is no place to map), then the document's main country (a namesake abroad is more often a wrong
+    resolution than the event's place), then the most specific, then the first named."""
     if not places:
         return None
     return min(
         places,
         key=lambda p: (
+            p.latitude is None,
             p.country != main_country if main_country else False,
             p.geo_precision,
             p.evidence.spans[0].start if p.evidence.spans else 0,

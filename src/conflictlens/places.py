@@ -630,8 +630,8 @@ def country_context(places: Iterable[Place]) -> str | None:
 
 def event_location(places: Sequence[Place], start: int = 0, end: int | None = None) -> Place | None:
     """The most specific place mentioned within ``[start, end)`` of the text (e.g. an event's sentence):
-    places in the document's main country (:func:`country_context`) first, then the lowest ``geo_precision``,
-    then the earliest mention. ``None`` if no place is mentioned there.
+    places with coordinates first, then places in the document's main country (:func:`country_context`), then
+    the lowest ``geo_precision``, then the earliest mention. ``None`` if no place is mentioned there.
 
     A town abroad among places of one country is more often a namesake resolved wrongly ("Arada" in
     Honduras beside "Tripoli") than the event's place."""
@@ -639,7 +639,9 @@ def event_location(places: Sequence[Place], start: int = 0, end: int | None = No
     if not inside:
         return None
     main = country_context(places)
-    return min(inside, key=lambda p: (p.country != main, p.geo_precision, p.evidence.spans[0].start))
+    return min(
+        inside, key=lambda p: (p.latitude is None, p.country != main, p.geo_precision, p.evidence.spans[0].start)
+    )
 
 
 @functools.lru_cache(maxsize=1)
@@ -1311,6 +1313,32 @@ def _inside(place: GazPlace, container: GazPlace) -> bool:
     return False
 
 
+def _contents(containers: dict[str, list[_Enclosure]], earlier: dict[str, GazPlace]) -> dict[str, list[GazPlace]]:
+    """For each name, the resolved places written right before it as lying in it."""
+    out: dict[str, list[GazPlace]] = defaultdict(list)
+    for inner, enclosures in containers.items():
+        if inner in earlier:
+            for enclosure in enclosures:
+                out[enclosure.outer].append(earlier[inner])
+    return out
+
+
+# How coarse a place is: a container is coarser than what it contains.
+_LEVELS = {"ADM2": 2, "ADM1": 1}
+
+
+def _level(place: GazPlace) -> int:
+    return 0 if place.is_country else _LEVELS.get(place.feature_code, 3)
+
+
+def _holds(place: GazPlace, contents: Sequence[GazPlace]) -> bool:
+    """Whether an admin unit or country holds a coarser-than-town place written before it: "Majzar district
+    (Marib)" names the governorate of Marib, not its town."""
+    return (place.is_admin or place.is_country) and any(
+        _level(place) < _level(inner) and _inside(inner, place) for inner in contents
+    )
+
+
 def _resolve_names(
     mentions: Sequence[_Mention],
     context: _Context,
@@ -1323,12 +1351,21 @@ def _resolve_names(
             first_of.setdefault((mention.key, mention.hint), mention)
     earlier = _places_by_key(previous or {})
     readings = _readings(mentions)
+    contents = _contents(containers or {}, earlier)
     choices: _Choices = {}
     for (key, hint), mention in first_of.items():
         around = [earlier[e.outer] for e in (containers or {}).get(key, ()) if e.outer in earlier]
         certain = _certain_containers(key, containers or {}, earlier, readings)
         choice = _choose(
-            key, mention.text, mention.candidates, hint, context, around, certain, settled=previous is not None
+            key,
+            mention.text,
+            mention.candidates,
+            hint,
+            context,
+            around,
+            certain,
+            contents.get(key, ()),
+            settled=previous is not None,
         )
         if choice is not None:
             choices[(key, hint)] = choice
@@ -1343,6 +1380,7 @@ def _choose(
     context: _Context,
     containers: Sequence[GazPlace] = (),
     certain_containers: Sequence[Sequence[GazPlace]] = (),
+    contents: Sequence[GazPlace] = (),
     *,
     settled: bool = False,
 ) -> _Choice | None:
@@ -1355,7 +1393,7 @@ def _choose(
         return None
     towns = {(c.place.country_iso2, c.place.admin1) for c in candidates if c.place.feature_class == "P"}
     scored = sorted(
-        ((_score(c, key, hint, context, towns, containers), c) for c in candidates),
+        ((_score(c, key, hint, context, towns, containers, contents), c) for c in candidates),
         key=lambda item: (-item[0][0], -item[1].place.population, item[1].place.geonameid),
     )
     if settled and _foreign_namesake(scored[0][1].place, key, context):
@@ -1444,12 +1482,15 @@ def _score(
     context: _Context,
     towns: set[tuple[str | None, str | None]],
     containers: Sequence[GazPlace] = (),
+    contents: Sequence[GazPlace] = (),
 ) -> tuple[float, _Parts]:
     place = candidate.place
     in_admin1 = context.in_admin1(place, exclude=key) and not place.is_country
     inside = any(_inside(place, container) for container in containers)
+    holds = _holds(place, contents)
     parts: _Parts = {
         "the place named after it": CONTAINER_WEIGHT if inside else 0.0,
+        "the place named before it": CONTAINER_WEIGHT if holds else 0.0,
         "match": KIND_WEIGHT[candidate.kind],
         "feature": _feature_weight(place),
         "population": POPULATION_WEIGHT * math.log10(place.population + 1),
