@@ -322,3 +322,13 @@ def test_a_place_without_coordinates_is_no_event_place(nlp: Any, gazetteer: Gaze
     assert [(p.name, p.latitude is None) for p in places] == [("Nangade", True), ("Cabo Delgado", False)]
     chosen = event_location(places)
     assert chosen is not None and chosen.name == "Cabo Delgado"
+
+
+def test_names_after_an_unknown_place_phrase_and_a_comma_are_its_containers(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = "A farmer was killed in Barangay Tinago, Guihulngan, Negros Oriental."
+    places = places_of(text, nlp, gazetteer)
+    assert [(p.name, p.country) for p in places] == [
+        ("Guihulngan", "Philippines"),
+        ("Negros Oriental", "Philippines"),
+    ]
+    assert_evidence_is_exact(places, text)

@@ -1082,8 +1082,19 @@ def _cue_before(tk: _Tokens, first: int, places_before: set[int]) -> bool:
         end = tk.end(i - 1)
         if end in places_before or (tk.words[i - 1] == "." and end - 1 in places_before):
             return True
-        return _in_parenthetical_after_place_phrase(tk, i)
+        return _in_parenthetical_after_place_phrase(tk, i) or _after_place_phrase(tk, i)
     return False
+
+
+def _after_place_phrase(tk: _Tokens, comma: int) -> bool:
+    """ "in Barangay Basak, Guihulngan": a comma after a name that reads as a place ("in X") is followed by its
+    container even when the gazetteer does not know X itself."""
+    if tk.words[comma] != ",":
+        return False
+    j = comma - 1
+    while j >= 0 and (tk.name_like[j] or tk.lower[j] in NAME_PARTICLES) and comma - j <= MAX_CHUNK_TOKENS:
+        j -= 1
+    return 0 <= j < comma - 1 and tk.lower[j] in LOCATIVE_CUES and not tk.sent_start[j + 1]
 
 
 def _in_parenthetical_after_place_phrase(tk: _Tokens, i: int) -> bool:
