@@ -127,6 +127,15 @@ def test_a_name_unknown_with_its_arabic_article_is_looked_up_without_it(
     }
 
 
+def test_a_numbered_settlement_is_found_by_the_settlement_it_is_numbered_after(
+    packaged: tuple[Gazetteer, gz.BuildStats],
+) -> None:
+    gazetteer, _ = packaged
+    zolote = {c.place.geonameid for c in gazetteer.candidates("Zolote")}
+    assert zolote and {c.place.geonameid for c in gazetteer.candidates("Zolote-5")} == zolote
+    assert not gazetteer.candidates("Iran-backed")
+
+
 def test_name_key_folds_case_accents_and_punctuation() -> None:
     assert name_key("Khārān District") == "kharan district"
     assert name_key("U.S.") == name_key("US") == "us"

@@ -332,3 +332,8 @@ def test_names_after_an_unknown_place_phrase_and_a_comma_are_its_containers(nlp:
         ("Negros Oriental", "Philippines"),
     ]
     assert_evidence_is_exact(places, text)
+
+
+def test_a_numbered_settlement_is_placed_at_its_namesake(nlp: Any, gazetteer: Gazetteer) -> None:
+    places = places_of("Monitors heard two explosions near Zolote-4 on Monday.", nlp, gazetteer)
+    assert [(p.name, p.admin1, p.geo_precision) for p in places] == [("Zolote", "Luhanska oblast", 2)]

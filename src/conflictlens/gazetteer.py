@@ -340,13 +340,20 @@ class Gazetteer:
     def candidates(self, name: str, *, country_iso2: str | None = None) -> list[Candidate]:
         """Like :meth:`lookup`, with how each place matched."""
         key = name_key(name)
-        found = self._candidates(key)
+        found = self._candidates(key) or self._candidates_of_numbered(name)
         if not name.rstrip().endswith("."):
             found = self._without_abbreviations(key, found)
         if country_iso2:
             code = country_iso2.upper()
             found = tuple(c for c in found if c.place.country_iso2 == code)
         return list(found)
+
+    def _candidates_of_numbered(self, name: str) -> tuple[Candidate, ...]:
+        """An unknown numbered settlement read as the settlement it is numbered after: "Zolote-5" is by Zolote."""
+        first, dash, number = name.strip().rpartition("-")
+        if not dash or not number.isdigit() or not first:
+            return ()
+        return self._candidates(name_key(first))
 
     def has_name(self, name: str) -> bool:
         """Whether any place is known by ``name``."""
