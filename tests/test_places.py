@@ -214,6 +214,9 @@ def test_a_small_foreign_namesake_in_a_report_about_one_country_is_dropped(nlp: 
     text = "Fighters clashed in the village of Daman near Deir ez-Zor, in eastern Syria, and in Raqqa."
     names = [p.name for p in places_of(text, nlp, gazetteer)]
     assert "Daman" not in names and "Syria" in names
+    # a town no other country has a namesake of stays whatever else the report names
+    text = "Residents protested in Kilkis as buses brought asylum seekers from Afghanistan."
+    assert [p.country for p in places_of(text, nlp, gazetteer)] == ["Greece", "Afghanistan"]
     # with nothing pointing elsewhere, the town stays
     assert [p.country for p in places_of("Police said a bomb went off in Daman on Monday.", nlp, gazetteer)] == [
         "India"

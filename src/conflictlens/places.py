@@ -1407,7 +1407,7 @@ def _choose(
         ((_score(c, key, hint, context, towns, containers, contents), c) for c in candidates),
         key=lambda item: (-item[0][0], -item[1].place.population, item[1].place.geonameid),
     )
-    if settled and _foreign_namesake(scored[0][1].place, key, context):
+    if settled and _foreign_namesake(scored[0][1].place, key, context, candidates):
         scored = [item for item in scored if context.country_share(item[1].place.country_iso2, exclude=key) > 0]
         if not scored:
             return None
@@ -1474,12 +1474,14 @@ def _outside_containers(place: GazPlace, kind: int, containers: Sequence[Sequenc
     return not (_is_salient(place) or city)
 
 
-def _foreign_namesake(place: GazPlace, key: str, context: _Context) -> bool:
+def _foreign_namesake(place: GazPlace, key: str, context: _Context, candidates: Sequence[Candidate] = ()) -> bool:
     """A small town of a country no other name of the document votes for, in a document most of whose names
     point to another country: "the village of Daman" in a report on Deir ez-Zor is a Syrian village, not Daman in
     India (on the acled dev notes, 207 event places were in another country than the report's)."""
     if _is_salient(place) or place.population >= EMBEDDED_MIN_POPULATION:
         return False
+    if place.population >= EMBEDDED_LOCAL_MIN_POPULATION and len({c.place.country_iso2 for c in candidates}) == 1:
+        return False  # no namesake at all: "a hotel in Kilkis" in a report on migrants from Afghanistan
     if context.country_share(place.country_iso2, exclude=key) > 0:
         return False
     others = (context.country_share(c, exclude=key) for c in context.countries if c != place.country_iso2)
