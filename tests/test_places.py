@@ -340,3 +340,10 @@ def test_names_after_an_unknown_place_phrase_and_a_comma_are_its_containers(nlp:
 def test_a_numbered_settlement_is_placed_at_its_namesake(nlp: Any, gazetteer: Gazetteer) -> None:
     places = places_of("Monitors heard two explosions near Zolote-4 on Monday.", nlp, gazetteer)
     assert [(p.name, p.admin1, p.geo_precision) for p in places] == [("Zolote", "Luhanska oblast", 2)]
+
+
+def test_a_name_known_only_by_an_alternate_spelling_is_found_inside_the_place_after_it(
+    nlp: Any, gazetteer: Gazetteer
+) -> None:
+    places = places_of("Artillery hit Menbij in Aleppo province on Friday.", nlp, gazetteer)
+    assert [(p.name, p.admin1) for p in places] == [("Manbij", "Halab"), ("Halab", "Halab")]

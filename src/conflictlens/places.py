@@ -1029,7 +1029,8 @@ def _accept_cued(
 
 
 def _inside_following(tk: _Tokens, last: int, candidates: Sequence[Candidate], starts: dict[int, _Mention]) -> bool:
-    """ "X, Sindh", "X (Sindh)", "X in Sindh": X has a reading inside the place named right after it."""
+    """ "X, Sindh", "X (Sindh)", "X in Sindh": X has a reading inside the place named right after it (by an
+    alternate spelling too, for a town of 1,000 or more: "Menbij in Aleppo" is Manbij)."""
     following = last + 1
     if following + 1 >= len(tk) or tk.lower[following] not in (",", "(", "in"):
         return False
@@ -1042,8 +1043,8 @@ def _inside_following(tk: _Tokens, last: int, candidates: Sequence[Candidate], s
     districts = {(c.place.country_iso2, c.place.admin2) for c in container.candidates if c.place.feature_code == "ADM2"}
     countries = {c.place.country_iso2 for c in container.candidates if c.place.is_country}
     return any(
-        c.kind != KIND_ALTERNATE
-        and c.place.feature_class in ("P", "A")
+        c.place.feature_class in ("P", "A")
+        and (c.kind != KIND_ALTERNATE or c.place.population >= CUED_MIN_POPULATION)
         and (
             (c.place.country_iso2, c.place.admin1) in units
             or (c.place.country_iso2, c.place.admin2) in districts
