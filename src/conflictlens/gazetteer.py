@@ -90,7 +90,7 @@ GEONAMES_COLUMNS = 19
 # The Arabic article, as transliterations write it before a name ("Ar-Raqqa", "As Suwayda", "Al Bab"); a name
 # the gazetteer lacks with it is looked up without it.
 ARABIC_ARTICLES = frozenset({"al", "el", "ar", "as", "ash", "ad", "adh", "az", "at", "ath", "an"})
-MIN_TA_MARBUTA_KEY = 4  # shorter keys ("Ama", "Goa") are too easily another name with an "h"
+MIN_TA_MARBUTA_KEY = 6  # shorter keys ("Fatah", "Goa") are too easily another name with or without an "h"
 CANDIDATE_CACHE_NAMES = 20_000  # names whose candidates stay cached (about 40 MB at most)
 # Candidates kept per name, best match kind then population first: the tail of the 200 "San José"s never wins.
 MAX_CANDIDATES_PER_NAME = 100
@@ -416,9 +416,11 @@ class Gazetteer:
         if not key:
             return ()
         found = self._candidates_of_key(key)
-        if not found and key.endswith(("a", "ah")) and len(key) > MIN_TA_MARBUTA_KEY:
-            # the Arabic feminine ending, written either way: "Ash-Shajara" is Ash Shajarah
-            found = self._candidates_of_key(key[:-1] if key.endswith("ah") else key + "h")
+        if not found and key.endswith(("a", "ah")) and len(key) >= MIN_TA_MARBUTA_KEY:
+            # the Arabic feminine ending, written either way: "Ash-Shajara" is Ash Shajarah (a place's own names
+            # only: the alias table's abbreviations are written one way, and "Fatah" is not FATA)
+            other = self._candidates_of_key(key[:-1] if key.endswith("ah") else key + "h")
+            found = tuple(c for c in other if c.kind != KIND_ALIAS)
         article, _, rest = key.partition(" ")
         if not found and rest and article in ARABIC_ARTICLES:
             found = self._candidates(rest)  # "Ar-Raqqa" is Raqqa, "As-Sweida" Sweida
