@@ -347,3 +347,8 @@ def test_a_name_known_only_by_an_alternate_spelling_is_found_inside_the_place_af
 ) -> None:
     places = places_of("Artillery hit Menbij in Aleppo province on Friday.", nlp, gazetteer)
     assert [(p.name, p.admin1) for p in places] == [("Manbij", "Halab"), ("Halab", "Halab")]
+
+
+def test_an_airport_is_not_a_town_called_airport(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = "Gunmen shot an officer of the Airport police station in Mogadishu on Friday."
+    assert [p.name for p in places_of(text, nlp, gazetteer)] == ["Mogadishu"]

@@ -474,6 +474,7 @@ GENERIC_NAMES = frozenset(
         "tall",  # Arabic "hill": "Tall Sakhr", "Tall Toukan"
         "tell",
         "coast",
+        "airport",  # "the Airport police station" is no town in Hawaii
     }
 )
 ARTICLES = frozenset({"the", "The", "THE"})
