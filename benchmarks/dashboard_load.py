@@ -27,20 +27,11 @@ from playwright.sync_api import sync_playwright
 
 from conflictlens.api import create_app
 from conflictlens.store import SQLiteStore
-from conflictlens.web import DashboardConfig
+from conflictlens.web import HEADLESS_CHROMIUM_ARGS, DashboardConfig
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from api_latency import fill, percentile  # the same synthetic store as the API benchmark
 
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 READY = "body[data-state=ready][data-basemap=ready]"  # events and country outlines drawn
 API_PATHS = ("/events", "/timeline", "/dashboard/config")
 
@@ -82,7 +73,7 @@ def main() -> None:
         requests: dict[str, list[float]] = defaultdict(list)
         markers = rows = 0
         with sync_playwright() as driver:
-            browser = driver.chromium.launch(executable_path=args.chromium, args=CHROMIUM_ARGS)
+            browser = driver.chromium.launch(executable_path=args.chromium, args=list(HEADLESS_CHROMIUM_ARGS))
             for _ in range(args.repeats):
                 context = browser.new_context(viewport={"width": 1280, "height": 1000})
                 page = context.new_page()

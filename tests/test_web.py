@@ -33,18 +33,9 @@ from conflictlens.api import create_app  # noqa: E402
 from conflictlens.incidents import update_incidents  # noqa: E402
 from conflictlens.ingest import document_from_text  # noqa: E402
 from conflictlens.store import Store, open_store  # noqa: E402
-from conflictlens.web import DashboardConfig  # noqa: E402
+from conflictlens.web import HEADLESS_CHROMIUM_ARGS, DashboardConfig  # noqa: E402
 
 CHROMIUM = Path(os.environ.get("CONFLICTLENS_CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 ARTIFACTS = Path(os.environ.get("CONFLICTLENS_ARTIFACTS", Path(__file__).resolve().parents[1] / "test-artifacts"))
 READY = "body[data-state=ready]"
 TIMEOUT_MS = 20_000
@@ -136,7 +127,7 @@ def base_url(web_store: Store) -> Iterator[str]:
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     with playwright_api.sync_playwright() as driver:
-        launched = driver.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        launched = driver.chromium.launch(executable_path=str(CHROMIUM), args=list(HEADLESS_CHROMIUM_ARGS))
         yield launched
         launched.close()
 

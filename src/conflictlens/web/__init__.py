@@ -34,6 +34,17 @@ STATIC_SUFFIXES = {".js": "text/javascript", ".css": "text/css", ".json": "appli
 # days of a busy feed on the map. A filter or a brush reaches the rest.
 MAP_LIMIT = 1000
 TABLE_PAGE_SIZE = 50
+# Flags for driving the page in headless Chromium on a machine with no internet (the browser tests and
+# benchmarks/dashboard_load.py): without the background-networking ones Chromium keeps dialling Google's hosts.
+HEADLESS_CHROMIUM_ARGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+)
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
