@@ -587,13 +587,16 @@ def resolve_places(
     tokens = _Tokens.of(doc, text, ents)
     mentions = _entity_mentions(tokens, ents, gaz)
     _mark_located(tokens, mentions)
-    mentions += _cued_mentions(tokens, ents, gaz, _initial_context(mentions, gaz), mentions)
+    cued = _cued_mentions(tokens, ents, gaz, _initial_context(mentions, gaz), mentions)
+    _mark_located(tokens, cued)
+    mentions += cued
     mentions.sort(key=lambda m: m.start)
-    _mark_located(tokens, mentions)
 
     containers = _containers(mentions, text)
-    choices = _without_outsiders(_resolve_names(mentions, _initial_context(mentions, gaz)), containers, mentions)
-    choices = _resolve_names(mentions, _context_from_choices(mentions, choices, gaz), containers, choices)
+    readings = _readings(mentions)
+    choices = _without_outsiders(_resolve_names(mentions, _initial_context(mentions, gaz)), containers, readings)
+    context = _context_from_choices(mentions, choices, gaz)
+    choices = _resolve_names(mentions, context, containers, choices, readings)
 
     places: list[Place] = []
     for mention in mentions:
@@ -1206,7 +1209,7 @@ def _initial_context(mentions: Sequence[_Mention], gaz: Gazetteer) -> _Context:
     context = _Context()
     seen: set[str] = set()
     for mention in mentions:
-        if mention.key in seen or not (mention.located or mention.owner):
+        if mention.key in seen or not _votes(mention):
             continue
         seen.add(mention.key)
         if mention.demonym is not None:
@@ -1216,8 +1219,7 @@ def _initial_context(mentions: Sequence[_Mention], gaz: Gazetteer) -> _Context:
         countries = [c.place for c in strong if c.place.is_country]
         admin1 = [c.place for c in strong if c.place.feature_code == "ADM1"]
         if countries:
-            weight = DEMONYM_VOTE if mention.owner else COUNTRY_MENTION_VOTE
-            context.vote(mention.key, countries[0].country_iso2, None, weight)
+            context.vote(mention.key, countries[0].country_iso2, None, _country_vote(mention))
         elif len(admin1) == 1:
             context.vote(mention.key, admin1[0].country_iso2, admin1[0].admin1, ADMIN_MENTION_VOTE)
         else:
@@ -1225,6 +1227,16 @@ def _initial_context(mentions: Sequence[_Mention], gaz: Gazetteer) -> _Context:
             if len(places) == 1:
                 context.vote(mention.key, next(iter(places)), None, PLACE_VOTE)
     return context
+
+
+def _votes(mention: _Mention) -> bool:
+    """Whether the name counts as context: not a name inside another name ("the US dollar")."""
+    return mention.located or mention.owner
+
+
+def _country_vote(mention: _Mention) -> float:
+    """A country named as a place, or as the owner of troops ("U.S. troops"), which says as little as "American"."""
+    return DEMONYM_VOTE if mention.owner else COUNTRY_MENTION_VOTE
 
 
 def _vote_demonym(context: _Context, key: str, demonym: Demonym, gaz: Gazetteer) -> None:
@@ -1240,7 +1252,7 @@ def _context_from_choices(mentions: Sequence[_Mention], choices: _Choices, gaz: 
     context = _Context()
     seen: set[str] = set()
     for mention in mentions:
-        if mention.key in seen or not (mention.located or mention.owner):
+        if mention.key in seen or not _votes(mention):
             continue
         seen.add(mention.key)
         if mention.demonym is not None:
@@ -1251,8 +1263,7 @@ def _context_from_choices(mentions: Sequence[_Mention], choices: _Choices, gaz: 
             continue
         place = choice.place
         if place.is_country:
-            weight = DEMONYM_VOTE if mention.owner else COUNTRY_MENTION_VOTE
-            context.vote(mention.key, place.country_iso2, None, weight)
+            context.vote(mention.key, place.country_iso2, None, _country_vote(mention))
         else:
             weight = ADMIN_MENTION_VOTE if place.feature_code == "ADM1" else PLACE_VOTE
             context.vote(mention.key, place.country_iso2, place.admin1, weight)
@@ -1357,18 +1368,18 @@ def _resolve_names(
     context: _Context,
     containers: dict[str, list[_Enclosure]] | None = None,
     previous: _Choices | None = None,
+    readings: dict[str, list[GazPlace]] | None = None,
 ) -> _Choices:
     first_of: dict[tuple[str, frozenset[str]], _Mention] = {}
     for mention in mentions:
         if mention.demonym is None:
             first_of.setdefault((mention.key, mention.hint), mention)
     earlier = _places_by_key(previous or {})
-    readings = _readings(mentions)
     contents = _contents(containers or {}, earlier)
     choices: _Choices = {}
     for (key, hint), mention in first_of.items():
         around = [earlier[e.outer] for e in (containers or {}).get(key, ()) if e.outer in earlier]
-        certain = _certain_containers(key, containers or {}, earlier, readings)
+        certain = _certain_containers(key, containers or {}, earlier, readings or {})
         choice = _choose(
             key,
             mention.text,
@@ -1449,12 +1460,11 @@ def _certain_containers(
 
 
 def _without_outsiders(
-    choices: _Choices, containers: dict[str, list[_Enclosure]], mentions: Sequence[_Mention]
+    choices: _Choices, containers: dict[str, list[_Enclosure]], readings: dict[str, list[GazPlace]]
 ) -> _Choices:
     """The first round's choices less those outside the places the text says they lie in: "Ara" read as the
     Indian town must not vote for India in "in Ara in As-Sweida"."""
     earlier = _places_by_key(choices)
-    readings = _readings(mentions)
     return {
         (key, hint): choice
         for (key, hint), choice in choices.items()
