@@ -40,6 +40,16 @@ class Migration:
     apply: Callable[[Any], None]  # given the backend's connection, inside the step's transaction
 
 
+def apply_all(statements: Sequence[str]) -> Callable[[Any], None]:
+    """A migration step that runs ``statements`` in order on the backend's connection."""
+
+    def apply(conn: Any) -> None:
+        for statement in statements:
+            conn.execute(statement)
+
+    return apply
+
+
 def _as_date(value: dt.date | str | None, name: str) -> dt.date | None:
     if value is None or isinstance(value, dt.datetime | dt.date):
         return value.date() if isinstance(value, dt.datetime) else value

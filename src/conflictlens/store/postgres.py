@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 import re
 import threading
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -24,7 +24,7 @@ import psycopg
 
 from .. import __version__
 from ..errors import StoreError
-from .base import UNDATED_ORDER, Dialect, Migration
+from .base import UNDATED_ORDER, Dialect, Migration, apply_all
 from .sql import SqlStore
 from .sqlite import _SCHEMA_V1, _SCHEMA_V2, FILTER_INDEXES_V3
 
@@ -64,17 +64,8 @@ _SCHEMA_V3 = (
 )
 
 
-def _apply_all(statements: Sequence[str]) -> Callable[[Any], None]:
-    def apply(conn: _Connection) -> None:
-        for statement in statements:
-            conn.execute(statement)
-
-    return apply
-
-
 def _create_schema_v3(conn: _Connection) -> None:
-    for statement in _SCHEMA_V3:
-        conn.execute(statement)
+    apply_all(_SCHEMA_V3)(conn)
     conn.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
     schema = _value(conn.execute("SELECT extnamespace::regnamespace::text FROM pg_extension WHERE extname = 'pg_trgm'"))
     for column in _SUBSTRING_COLUMNS:
@@ -86,10 +77,10 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(
         1,
         "documents, events, claims and meta tables with their indexes",
-        _apply_all([_postgres_ddl(s) for s in _SCHEMA_V1]),
+        apply_all([_postgres_ddl(s) for s in _SCHEMA_V1]),
     ),
     Migration(
-        2, "incidents, incident_events and incident_history tables", _apply_all([_postgres_ddl(s) for s in _SCHEMA_V2])
+        2, "incidents, incident_events and incident_history tables", apply_all([_postgres_ddl(s) for s in _SCHEMA_V2])
     ),
     Migration(3, "date_order sort key, filter indexes ending in it, pg_trgm indexes for substrings", _create_schema_v3),
 )

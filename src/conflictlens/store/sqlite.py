@@ -17,7 +17,7 @@ from typing import Any
 
 from .. import __version__
 from ..errors import StoreError
-from .base import TRIGRAM, UNDATED_ORDER, Dialect, EventFilter, Migration, Store, fts_query
+from .base import TRIGRAM, UNDATED_ORDER, Dialect, EventFilter, Migration, Store, apply_all, fts_query
 from .sql import SqlStore
 
 log = logging.getLogger(__name__)
@@ -109,11 +109,6 @@ _SCHEMA_V1 = (
 )
 
 
-def _create_schema_v1(conn: sqlite3.Connection) -> None:
-    for statement in _SCHEMA_V1:
-        conn.execute(statement)
-
-
 # In order; the i-th migration brings the schema to version i + 1. Add a step, never edit a released one.
 _SCHEMA_V2 = (
     # One row per incident; ``record`` is the full :class:`conflictlens.incidents.Incident` as JSON.
@@ -159,11 +154,6 @@ _SCHEMA_V2 = (
     "CREATE INDEX ix_events_incident_candidates ON events (event_date, latitude, longitude, geo_precision, event_type)",
     "CREATE INDEX ix_events_precision_date ON events (geo_precision, event_date)",
 )
-
-
-def _create_schema_v2(conn: sqlite3.Connection) -> None:
-    for statement in _SCHEMA_V2:
-        conn.execute(statement)
 
 
 # Version 3 makes the API's filtered, paged queries use indexes. ``date_order`` (the event date, undated last)
@@ -226,15 +216,12 @@ _SCHEMA_V3 = (
 )
 
 
-def _create_schema_v3(conn: sqlite3.Connection) -> None:
-    for statement in _SCHEMA_V3:
-        conn.execute(statement)
-
-
 MIGRATIONS: tuple[Migration, ...] = (
-    Migration(1, "documents, events, claims and meta tables with their indexes", _create_schema_v1),
-    Migration(2, "incidents, incident_events and incident_history tables", _create_schema_v2),
-    Migration(3, "date_order sort key, filter indexes ending in it, events_fts trigram text index", _create_schema_v3),
+    Migration(1, "documents, events, claims and meta tables with their indexes", apply_all(_SCHEMA_V1)),
+    Migration(2, "incidents, incident_events and incident_history tables", apply_all(_SCHEMA_V2)),
+    Migration(
+        3, "date_order sort key, filter indexes ending in it, events_fts trigram text index", apply_all(_SCHEMA_V3)
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
