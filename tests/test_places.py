@@ -7,7 +7,8 @@ from typing import Any
 
 import pytest
 
-from conflictlens.gazetteer import Gazetteer
+from conflictlens import places as places_module
+from conflictlens.gazetteer import KIND_ALTERNATE, KIND_NAME, Candidate, Gazetteer, GazPlace
 from conflictlens.nlp import load_pipeline
 from conflictlens.places import country_context, event_location, load_demonyms, resolve_places
 from conflictlens.records import Document, Place
@@ -352,3 +353,44 @@ def test_a_name_known_only_by_an_alternate_spelling_is_found_inside_the_place_af
 def test_an_airport_is_not_a_town_called_airport(nlp: Any, gazetteer: Gazetteer) -> None:
     text = "Gunmen shot an officer of the Airport police station in Mogadishu on Friday."
     assert [p.name for p in places_of(text, nlp, gazetteer)] == ["Mogadishu"]
+
+
+@pytest.mark.parametrize(
+    ("text", "town_country"),
+    [
+        ("Dozens of teachers marched in Colon (Colon) on Tuesday to demand unpaid wages.", "Panama"),
+        ("Residents blocked a road in Santa Ana (Santa Ana) to protest water cuts.", "El Salvador"),
+        ("In El Campito, Merida, Merida state, residents burned tires to demand electricity.", "Venezuela"),
+    ],
+)
+def test_a_name_before_an_admin_unit_of_its_own_name_is_the_town_in_it(
+    text: str, town_country: str, nlp: Any, gazetteer: Gazetteer
+) -> None:
+    towns = [p for p in places_of(text, nlp, gazetteer) if p.feature_code.startswith("PPL")]
+    units = [p for p in places_of(text, nlp, gazetteer) if p.feature_code.startswith("ADM")]
+    assert towns and towns[0].country == town_country
+    # the unit after it is the admin unit holding the town, not the town again
+    assert units and units[0].country == town_country and units[0].admin1 == towns[0].admin1
+    assert event_location(places_of(text, nlp, gazetteer)) == towns[0]
+
+
+def test_a_name_takes_its_best_reading_inside_the_written_container() -> None:
+    # the best-scored reading lies outside the container the text names, a weaker one (an old name) inside it:
+    # the name is the one inside, not a place the gazetteer lacks
+    def place(geonameid: int, name: str, iso2: str, admin1: str, population: int) -> GazPlace:
+        return GazPlace(geonameid, name, name, 1.0, 1.0, iso2, None, None, admin1, None, "P", "PPL", population)
+
+    outside = Candidate(place(1, "Port Elizabeth", "VC", "Grenadines", 900_000), KIND_NAME)
+    inside = Candidate(place(2, "Gqeberha", "ZA", "Eastern Cape", 0), KIND_ALTERNATE)
+    province = GazPlace(
+        3, "Eastern Cape", "Eastern Cape", 1.0, 1.0, "ZA", None, None, "Eastern Cape", None, "A", "ADM1", 6_000_000
+    )
+    context = places_module._Context()
+    chosen = places_module._choose(
+        "port elizabeth", "Port Elizabeth", [outside, inside], frozenset(), context, [province], [[province]]
+    )
+    assert chosen is not None and chosen.place.geonameid == 2
+    alone = places_module._choose(
+        "port elizabeth", "Port Elizabeth", [outside], frozenset(), context, [province], [[province]]
+    )
+    assert alone is None

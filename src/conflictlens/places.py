@@ -187,6 +187,16 @@ HINT_WORDS: dict[str, frozenset[str]] = {
     "town": frozenset({"PPL", "PPLA", "PPLA2", "PPLA3"}),
     "village": frozenset({"PPL", "PPLA4", "PPLX"}),
 }
+# The hints of a name written before an admin unit of its own name ("Durango, Durango", "Colon (Colon)"): not
+# feature codes but marks that the name is a place inside that unit (the town or district it is named after), an
+# admin1 or admin2 unit as the unit's own hint says ("Merida, Merida state"); the unit after it gets ADMIN_HINT
+# if it has none, and a mark that it holds a town of its name. Each mention stays apart from every other
+# "Durango" of the text.
+IN_NAMESAKE_ADMIN1 = "in an admin1 unit of its own name"
+IN_NAMESAKE_ADMIN2 = "in an admin2 unit of its own name"
+HOLDS_NAMESAKE = "holds a place of its own name"
+NAMESAKE_MARKS = frozenset({IN_NAMESAKE_ADMIN1, IN_NAMESAKE_ADMIN2, HOLDS_NAMESAKE})
+ADMIN_HINT = frozenset({"ADM1", "ADM2", "ADM3"})
 # Words after a toponym that keep the place but are not part of its name ("the Bela area").
 AREA_WORDS = frozenset(
     {
@@ -592,6 +602,7 @@ def resolve_places(
     mentions += cued
     mentions.sort(key=lambda m: m.start)
 
+    _mark_namesake_pairs(mentions, text)
     containers = _containers(mentions, text)
     readings = _readings(mentions)
     choices = _without_outsiders(_resolve_names(mentions, _initial_context(mentions, gaz)), containers, readings)
@@ -1303,6 +1314,29 @@ def _containers(mentions: Sequence[_Mention], text: str) -> dict[str, list[_Encl
     return out
 
 
+def _mark_namesake_pairs(mentions: Sequence[_Mention], text: str) -> None:
+    """ "Durango, Durango", "Sikasso (Sikasso, Mali)": the first is the town (or district) inside the admin unit
+    of the same name that the second names. Each gets a hint that says so, and so its own reading."""
+    named = [m for m in mentions if m.demonym is None]
+    for inner, outer in itertools.pairwise(named):
+        if inner.key != outer.key or not _CONTAINER_GAP.fullmatch(text[inner.mention_end : outer.start]):
+            continue
+        if inner.hint and not inner.hint.isdisjoint(ADMIN_HINT):
+            continue  # "Nihm district, Nihm": a list or a repeat, not a place inside its namesake
+        outer.hint = (outer.hint or ADMIN_HINT) | {HOLDS_NAMESAKE}
+        inner.hint = inner.hint | {
+            mark for code, mark in (("ADM1", IN_NAMESAKE_ADMIN1), ("ADM2", IN_NAMESAKE_ADMIN2)) if code in outer.hint
+        }
+
+
+def _in_namesake_unit(place: GazPlace, key: str, hint: frozenset[str]) -> bool:
+    """Whether ``place`` lies in an admin unit named ``key`` of the level ``hint`` marks, and is not that unit."""
+    if place.is_country or (place.is_admin and name_key(place.name) == key):
+        return False
+    units = (place.admin1 if IN_NAMESAKE_ADMIN1 in hint else None, place.admin2 if IN_NAMESAKE_ADMIN2 in hint else None)
+    return any(unit and name_key(unit) == key for unit in units)
+
+
 def _demonym_between(mentions: Sequence[_Mention], inner: _Mention, outer: _Mention) -> bool:
     return any(m.demonym is not None and inner.start < m.start < outer.start for m in mentions)
 
@@ -1424,9 +1458,10 @@ def _choose(
         scored = [item for item in scored if context.country_share(item[1].place.country_iso2, exclude=key) > 0]
         if not scored:
             return None
-    (_best_score, best_parts), best = scored[0]
-    if _outside_containers(best.place, best.kind, certain_containers):
+    scored = [item for item in scored if not _outside_containers(item[1].place, item[1].kind, certain_containers)]
+    if not scored:
         return None
+    (_best_score, best_parts), best = scored[0]
     runner_up = scored[1][0][1] if len(scored) > 1 else None
     return _Choice(best.place, best.kind, _reason(name, best, best_parts, runner_up, len(scored)))
 
@@ -1512,9 +1547,14 @@ def _score(
     place = candidate.place
     in_admin1 = context.in_admin1(place, exclude=key) and not place.is_country
     inside = any(_inside(place, container) for container in containers)
+    in_namesake = _in_namesake_unit(place, key, hint)
+    # the unit of "Colon (Colon)" is the Colon province that has a town Colon, not the one that has none
+    holds_namesake = HOLDS_NAMESAKE in hint and place.is_admin and (place.country_iso2, place.admin1) in towns
     holds = _holds(place, contents)
     parts: _Parts = {
         "the place named after it": CONTAINER_WEIGHT if inside else 0.0,
+        "the unit of its name after it": CONTAINER_WEIGHT if in_namesake else 0.0,
+        "the town of its name before it": CONTAINER_WEIGHT if holds_namesake else 0.0,
         "the place named before it": CONTAINER_WEIGHT if holds else 0.0,
         "match": KIND_WEIGHT[candidate.kind],
         "feature": _feature_weight(place),
@@ -1523,7 +1563,7 @@ def _score(
         "province context": ADMIN1_CONTEXT_WEIGHT if in_admin1 else 0.0,
         "place-type words": HINT_WEIGHT if hint and place.feature_code in hint else 0.0,
     }
-    if place.is_admin and not hint and (place.country_iso2, place.admin1) in towns:
+    if place.is_admin and not (hint - NAMESAKE_MARKS) and (place.country_iso2, place.admin1) in towns:
         parts["feature"] -= SEAT_PENALTY  # "Quetta" is the town, "Quetta district" the district
     if place.latitude is None:
         parts["feature"] -= NO_POINT_PENALTY
