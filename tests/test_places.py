@@ -189,9 +189,10 @@ def test_a_doc_of_another_text_is_refused(nlp: Any, gazetteer: Gazetteer) -> Non
         ("The New York Times said a drone strike killed four militants in Pakistan.", "New York", "Pakistan"),
         ("According to the Times of India, police shot dead two men in Bihar.", "India", "Bihar"),
         ("Traders protesting the rise of the US dollar blocked a road in Quetta.", "United States", "Quetta"),
+        ("Workers of the Karachi Steel Mills Company staged a sit-in in Hyderabad.", "Karachi", "Hyderabad"),
     ],
 )
-def test_a_place_inside_an_outlet_street_or_currency_name_is_not_where_it_happened(
+def test_a_place_inside_an_outlet_street_company_or_currency_name_is_not_where_it_happened(
     text: str, not_located: str, event_place: str, nlp: Any, gazetteer: Gazetteer
 ) -> None:
     places = places_of(text, nlp, gazetteer)

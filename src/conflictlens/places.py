@@ -111,6 +111,14 @@ NON_LOCATING_WORDS = frozenset(
         "expressway",
     }
 )
+# The last word of a company's name: a toponym in "Gafsa Phosphate Company" or "Kerman Coal Mine Company" says
+# where the company comes from, not where its workers protested.
+COMPANY_WORDS = frozenset(
+    {"company", "companies", "corporation", "corp", "inc", "incorporated", "ltd", "limited", "plc", "llc"}
+    | {"enterprises", "industries", "holdings"}
+)
+# Capitalised words between a toponym and the company word ("Kerman Coal Mine Company": three).
+MAX_COMPANY_NAME_WORDS = 3
 # Words after a country's name that make it the owner of what follows, not a place: "U.S. troops", "UK officials".
 OWNED_WORDS = frozenset(
     {"forces", "force", "troops", "soldiers", "military", "army", "air", "navy", "naval", "marines", "service"}
@@ -1137,14 +1145,17 @@ def _in_parenthetical_after_place_phrase(tk: _Tokens, i: int) -> bool:
 
 
 def _inside_other_name(tk: _Tokens, mention: _Mention) -> bool:
-    """Whether the toponym is part of an outlet's or a street's name: "New York" of "The New York Times" or
-    "Oxford" of "Oxford Street"; "India" of "The Times of India"; or names a currency ("the US dollar")."""
+    """Whether the toponym is part of an outlet's, a street's or a company's name: "New York" of "The New York
+    Times", "Oxford" of "Oxford Street", "India" of "The Times of India", "Gafsa" of "Gafsa Phosphate Company";
+    or names a currency ("the US dollar")."""
     first = bisect.bisect_left(tk.idx, mention.start)
     last = bisect.bisect_left(tk.idx, mention.end) - 1
     after = last + 1
     if after < len(tk) and tk.words[after][:1].isupper() and tk.lower[after] in NON_LOCATING_WORDS:
         return True
     if after < len(tk) and tk.lower[after] in CURRENCY_WORDS:
+        return True
+    if _starts_company_name(tk, after):
         return True
     before = first - 2
     return (
@@ -1153,6 +1164,16 @@ def _inside_other_name(tk: _Tokens, mention: _Mention) -> bool:
         and tk.words[before][:1].isupper()
         and tk.lower[before] in NON_LOCATING_WORDS
     )
+
+
+def _starts_company_name(tk: _Tokens, i: int) -> bool:
+    """Whether the capitalised words from token ``i`` end in a company word: "Phosphate Company", "Corp"."""
+    for j in range(i, min(i + MAX_COMPANY_NAME_WORDS + 1, len(tk))):
+        if not tk.words[j][:1].isupper():
+            return False
+        if tk.lower[j].rstrip(".") in COMPANY_WORDS:
+            return True
+    return False
 
 
 def _country_as_owner(tk: _Tokens, mention: _Mention) -> bool:
