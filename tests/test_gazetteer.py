@@ -138,6 +138,28 @@ def test_a_numbered_settlement_is_found_by_the_settlement_it_is_numbered_after(
     assert not gazetteer.candidates("Iran-backed")
 
 
+def test_spelling_variants_find_another_transliteration_in_one_country(
+    packaged: tuple[Gazetteer, gz.BuildStats],
+) -> None:
+    gazetteer, _ = packaged
+    assert not gazetteer.candidates("Kafr Nubbul")
+    variants = gazetteer.spelling_variants("Kafr Nubbul", "SY")
+    assert variants and variants[0].place.name == "Kafranbel" and variants[0].kind == gz.KIND_VARIANT
+    assert not gazetteer.spelling_variants("Kafr Nubbul", "IQ")  # only the country asked for
+    # the same skeleton with too many edits is another name
+    assert gz.spelling_key("jirbilis") == gz.spelling_key("jarabulus")
+    assert gazetteer.spelling_variants("Jarabulus", "SY") and not gazetteer.spelling_variants("Jirbilis", "SY")
+    assert not gazetteer.spelling_variants("Hadi", "YE")  # too short to guess
+
+
+def test_spelling_key_keeps_what_transliterations_share() -> None:
+    assert gz.spelling_key("khaldeh") == gz.spelling_key("khaldah") == "khld"
+    assert gz.spelling_key("ein el hilweh") == gz.spelling_key("ein al hilweh")
+    assert gz.spelling_key("bossaso") == gz.spelling_key("bosaso")
+    assert gz.spelling_key("kabul") != gz.spelling_key("kunduz")
+    assert gz.edit_distance("khaldeh", "khaldah") == 1 and gz.edit_distance("", "abc") == 3
+
+
 def test_name_key_folds_case_accents_and_punctuation() -> None:
     assert name_key("Khārān District") == "kharan district"
     assert name_key("U.S.") == name_key("US") == "us"

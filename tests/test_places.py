@@ -395,3 +395,14 @@ def test_a_name_takes_its_best_reading_inside_the_written_container() -> None:
         "port elizabeth", "Port Elizabeth", [outside], frozenset(), context, [province], [[province]]
     )
     assert alone is None
+
+
+def test_a_cued_name_the_gazetteer_lacks_is_read_as_a_place_of_the_report_spelled_alike(
+    nlp: Any, gazetteer: Gazetteer
+) -> None:
+    text = "Regime artillery shelled houses in Kafr Nubbul in Idlib province on Tuesday."
+    place = by_mention(places_of(text, nlp, gazetteer))["Kafr Nubbul"]
+    assert (place.name, place.country) == ("Kafranbel", "Syria")
+    assert "spelling" in place.evidence.reason
+    # with no country to look in, no guess
+    assert not places_of("Regime artillery shelled houses in Kafr Nubbul on Tuesday.", nlp, gazetteer)

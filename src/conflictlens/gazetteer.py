@@ -61,6 +61,7 @@ KIND_ALIAS = 0  # our alias table (data/place_aliases.tsv)
 KIND_NAME = 1  # the place's name or ASCII name
 KIND_SHORT = 2  # the name less a generic word: "Kachhi" for "Kachhi District"
 KIND_ALTERNATE = 3  # a GeoNames / CLDR alternate name
+KIND_VARIANT = 4  # another spelling of a name of the place: "Khaldeh" for Khaldah (Gazetteer.spelling_variants)
 
 COUNTRY_CODES = ("PCLI", "PCLD", "PCLF", "PCLS", "PCLIX", "PCL", "TERR")
 # Generic words dropped from an admin unit's name to index its short form ("Kachhi District" -> "Kachhi").
@@ -90,7 +91,16 @@ GEONAMES_COLUMNS = 19
 # The Arabic article, as transliterations write it before a name ("Ar-Raqqa", "As Suwayda", "Al Bab"); a name
 # the gazetteer lacks with it is looked up without it.
 ARABIC_ARTICLES = frozenset({"al", "el", "ar", "as", "ash", "ad", "adh", "az", "at", "ath", "an"})
+# Spelling skeletons shorter than this ("hd" of "Hadi") match too many unrelated names to be worth a guess.
+MIN_SPELLING_SKELETON = 4
+# At most one edit per this many letters between a spelling and the gazetteer's ("Khaldeh"/"Khaldah": 1 in 7,
+# "Zaghniya"/"Zaghiniyah": 2 in 8): a skeleton alone also joins different names ("Mambuliling" and "Mbulung").
+# On the acled dev notes, 4 kept every right match we looked at and dropped the wrong ones.
+LETTERS_PER_SPELLING_EDIT = 4
+_VOWELS = re.compile(r"[aeiouy]")
+_DOUBLED = re.compile(r"(.)\1+")
 MIN_TA_MARBUTA_KEY = 6  # shorter keys ("Fatah", "Goa") are too easily another name with or without an "h"
+SPELLING_INDEX_COUNTRIES = 8  # countries whose spelling skeletons stay in memory (a few MB each at most)
 CANDIDATE_CACHE_NAMES = 20_000  # names whose candidates stay cached (about 40 MB at most)
 # Candidates kept per name, best match kind then population first: the tail of the 200 "San José"s never wins.
 MAX_CANDIDATES_PER_NAME = 100
@@ -130,6 +140,31 @@ def name_key(text: str) -> str:
         text = _COMBINING.sub("", unicodedata.normalize("NFKD", text.translate(_FOLD)))
     key = _APOSTROPHES.sub("", text.casefold()).replace(".", "")
     return _NON_WORD.sub(" ", key).strip()
+
+
+def spelling_key(key: str) -> str:
+    """The skeleton two transliterations of one name share: the Arabic article written "al", each word's first
+    letter and its consonants, doubled letters once, no final "h". "khaldeh" and "khaldah" -> "khld",
+    "ein el hilweh" and "ein al hilweh" -> "en al hlw", "bossaso" and "bosaso" -> "bs"."""
+    words = []
+    for word in key.split():
+        if word in ARABIC_ARTICLES:
+            words.append("al")
+            continue
+        skeleton = _DOUBLED.sub(r"\1", word[0] + _VOWELS.sub("", word[1:]))
+        words.append(skeleton[:-1] if len(skeleton) > 2 and skeleton.endswith("h") else skeleton)
+    return " ".join(words)
+
+
+def edit_distance(a: str, b: str) -> int:
+    """Levenshtein distance: the fewest insertions, deletions and substitutions that turn ``a`` into ``b``."""
+    previous = list(range(len(b) + 1))
+    for i, char_a in enumerate(a, 1):
+        current = [i]
+        for j, char_b in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (char_a != char_b)))
+        previous = current
+    return previous[-1]
 
 
 def is_latin(text: str) -> bool:
@@ -298,6 +333,8 @@ class Gazetteer:
         # bounded: a long batch meets many names, and memory matters more than the rare repeated SQL query
         self._candidates = functools.lru_cache(maxsize=CANDIDATE_CACHE_NAMES)(self._candidates_uncached)
         self._place = functools.lru_cache(maxsize=10_000)(self._place_uncached)
+        # one country's skeletons at a time is the common case; a few stay for multi-country batches
+        self._spelling_index = functools.lru_cache(maxsize=SPELLING_INDEX_COUNTRIES)(self._spelling_index_uncached)
 
     @classmethod
     def open(cls, path: str | os.PathLike[str]) -> Gazetteer:
@@ -354,6 +391,33 @@ class Gazetteer:
         if not dash or not number.isdigit() or not first:
             return ()
         return self._candidates(name_key(first))
+
+    def spelling_variants(self, name: str, country_iso2: str) -> list[Candidate]:
+        """Places of one country with a name spelled like ``name`` (:func:`spelling_key`), for a name the index
+        lacks as written: "Khaldeh" finds Khaldah, "Joub Jannine" Joubb Jannine. Each is a
+        :data:`KIND_VARIANT` candidate, most populous first."""
+        key = name_key(name)
+        skeleton = spelling_key(key)
+        if len(skeleton.replace(" ", "")) < MIN_SPELLING_SKELETON:
+            return []
+        allowed = max(1, len(key) // LETTERS_PER_SPELLING_EDIT)
+        names = self._spelling_index(country_iso2.upper()).get(skeleton, ())
+        ids = dict.fromkeys(geonameid for other, geonameid in names if edit_distance(key, other) <= allowed)
+        places = [place for place in map(self.place, ids) if place is not None]
+        places.sort(key=lambda p: (-p.population, p.geonameid))
+        return [Candidate(place, KIND_VARIANT) for place in places[:MAX_CANDIDATES_PER_NAME]]
+
+    def _spelling_index_uncached(self, country_iso2: str) -> dict[str, list[tuple[str, int]]]:
+        """Each skeleton of one country's town and admin unit names, with the names (keys) and places."""
+        index: dict[str, list[tuple[str, int]]] = {}
+        rows = self._conn.execute(
+            "SELECT DISTINCT n.key, n.geonameid FROM names n JOIN places p ON p.geonameid = n.geonameid "
+            "WHERE p.country_code = ? AND p.feature_class IN ('P', 'A') ORDER BY n.geonameid",
+            (country_iso2,),
+        )
+        for key, geonameid in rows:
+            index.setdefault(spelling_key(key), []).append((key, geonameid))
+        return index
 
     def has_name(self, name: str) -> bool:
         """Whether any place is known by ``name``."""

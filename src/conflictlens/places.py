@@ -65,6 +65,7 @@ from .gazetteer import (
     KIND_ALTERNATE,
     KIND_NAME,
     KIND_SHORT,
+    KIND_VARIANT,
     Candidate,
     Gazetteer,
     GazPlace,
@@ -139,7 +140,8 @@ NON_PLACE_LABELS = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "P
 # 3-5, admin1 2-3; Acc@161 km and ACLED Acc@25 km both best near 1.0 / 4 / 2). The context must outweigh a
 # tenfold population difference (Bela, India 74k vs Bela, Pakistan 29k), and a place's own name a larger place
 # that merely lists the name as an alternate.
-KIND_WEIGHT = {KIND_ALIAS: 3.0, KIND_NAME: 2.0, KIND_SHORT: 1.5, KIND_ALTERNATE: 0.0}
+KIND_WEIGHT = {KIND_ALIAS: 3.0, KIND_NAME: 2.0, KIND_SHORT: 1.5, KIND_ALTERNATE: 0.0, KIND_VARIANT: 0.0}
+WEAK_KINDS = frozenset({KIND_ALTERNATE, KIND_VARIANT})  # names a place is not called by first
 FEATURE_WEIGHT = {"PCLI": 3.0, "CONT": 3.0, "ADM1": 2.0, "PPLC": 3.0, "ADM2": 0.5}
 POPULATED_WEIGHT = 1.0  # any other P (populated place) feature
 OTHER_ADMIN_WEIGHT = 0.3  # ADM3, ADM4, ADMD ...
@@ -555,6 +557,13 @@ class _Context:
             self.admin1[(country, admin1)] += weight
             own[1][(country, admin1)] += weight
 
+    def main_country(self) -> str | None:
+        """The country with the most votes, if it has at least MIN_LOCAL_COUNTRY_SHARE of them."""
+        if not self.countries:
+            return None
+        best = max(self.countries, key=lambda iso2: (self.countries[iso2], iso2))
+        return best if self.country_share(best) >= MIN_LOCAL_COUNTRY_SHARE else None
+
     def country_share(self, iso2: str | None, exclude: str = "") -> float:
         if not iso2:
             return 0.0
@@ -888,6 +897,14 @@ def _cued_mentions(
                 mentions.append(mention)
                 ends.update((mention.end, mention.mention_end))
                 taken[mention.start : mention.end] = [True] * (mention.end - mention.start)
+    country = _initial_context(mentions, gaz).main_country()  # the cued names found above vote too
+    if country is not None:
+        ends = {m.end for m in mentions} | {m.mention_end for m in mentions}
+        for first, last in list(_capitalised_runs(tk, taken)):
+            variant = _spelling_variant_mention(tk, first, last, gaz, country, ends)
+            if variant is not None:
+                found.append(variant)
+                taken[variant.start : variant.end] = [True] * (variant.end - variant.start)
     for ent in ents:
         if ent.label_ in EMBEDDING_LABELS and not any(taken[tk.idx[i]] for i in range(ent.start, ent.end)):
             embedded = _embedded_mention(tk, ent.start, ent.end - 1, gaz, context)
@@ -897,6 +914,31 @@ def _cued_mentions(
 
 
 _CUE_RULE, _INSIDE_RULE, _REPEAT_RULE = "cue", "inside", "repeat"
+
+
+def _spelling_variant_mention(
+    tk: _Tokens, first: int, last: int, gaz: Gazetteer, country: str, ends: set[int]
+) -> _Mention | None:
+    """A whole capitalised run that reads as a place ("in X", "X village") but that the gazetteer lacks as
+    written, read as a place of the document's country spelled alike: "in Khaldeh" is Khaldah, "Joub Jannine"
+    Joubb Jannine. Transliterations of one name differ in their vowels, doubled letters and article."""
+    first, last = _trim(tk, first, last)
+    if first > last or last - first >= MAX_CHUNK_TOKENS or tk.stop[first]:
+        return None
+    if first == last and tk.words[first].isupper() and len(tk.words[first]) <= MAX_ACRONYM_CHARS:
+        return None
+    mention = _mention(tk, first, last)
+    if mention.key in GENERIC_NAMES or mention.key in load_demonyms():
+        return None
+    if not (mention.hint or _cue_before(tk, first, ends)):
+        return None
+    if gaz.has_name(mention.text):
+        return None
+    candidates = gaz.spelling_variants(mention.text, country)[:MAX_CANDIDATES]
+    if not candidates:
+        return None
+    mention.candidates = tuple(candidates)
+    return mention
 
 
 def _capitalised_runs(tk: _Tokens, taken: list[bool]) -> Iterator[tuple[int, int]]:
@@ -1496,7 +1538,7 @@ def _readings(mentions: Sequence[_Mention]) -> dict[str, list[GazPlace]]:
     be the province as well as the city."""
     out: dict[str, list[GazPlace]] = {}
     for mention in mentions:
-        units = [c.place for c in mention.candidates if c.kind != KIND_ALTERNATE and c.place.feature_class == "A"]
+        units = [c.place for c in mention.candidates if c.kind not in WEAK_KINDS and c.place.feature_class == "A"]
         out.setdefault(mention.key, units)
     return out
 
@@ -1536,7 +1578,7 @@ def _outside_containers(place: GazPlace, kind: int, containers: Sequence[Sequenc
     province is not ("La Victoria, Lambayeque")."""
     if not containers or any(_in_same_unit(place, c) for readings in containers for c in readings):
         return False
-    if kind == KIND_ALTERNATE:
+    if kind in WEAK_KINDS:
         return True
     city = place.population >= EMBEDDED_MIN_POPULATION and all(r[0].feature_class == "P" for r in containers)
     return not (_is_salient(place) or city)
@@ -1609,6 +1651,8 @@ def _reason(name: str, best: Candidate, parts: _Parts, runner_up: _Parts | None,
     head = f"{name}: {place.feature_code}" + (f" in {where}" if where else "")
     if best.kind == KIND_ALIAS:
         head += f" ({place.name}, via the alias table)"
+    elif best.kind == KIND_VARIANT:
+        head += f" ({place.name}, the gazetteer's spelling)"
     elif name_key(name) != name_key(place.name):
         head += f" ({place.name})"
     if runner_up is None:
