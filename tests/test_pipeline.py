@@ -145,6 +145,21 @@ def test_sub_event_types(pipeline, text: str, sub_event_type: str) -> None:  # t
             "Shelling/artillery/missile attack",
         ),
         ("On Monday, monitors counted 35 explosions near Horlivka.", "Remote explosive/landmine/IED"),
+        # calibres and commas between "fired" and the guns; heavy weapons fired at a village are still shelling
+        (
+            "Rebels fired 23mm, 14.5mm and 7.62mm machine guns at farms near Marib on Monday.",
+            "Shelling/artillery/missile attack",
+        ),
+        (
+            "Government forces fired heavy and medium weapons at a village near Hodeidah on Sunday.",
+            "Shelling/artillery/missile attack",
+        ),
+        # a recoilless rifle is a heavy weapon, not small arms
+        (
+            "Militia fighters fired mortars and recoilless rifles at houses in Taiz on Monday.",
+            "Shelling/artillery/missile attack",
+        ),
+        ("On Sunday, army units near Saada responded to rebel fire.", "Armed clash"),
     ],
 )
 def test_weapons_mixed_in_a_report_decide_clash_or_shelling(pipeline, text: str, sub_event_type: str) -> None:  # type: ignore[no-untyped-def]
