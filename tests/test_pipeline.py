@@ -202,6 +202,13 @@ def test_labelled_leads_seizures_and_projectiles(pipeline, text: str, sub_event_
         ("On Monday, workers took to the streets in Monclova to demand unpaid wages.", "Peaceful protest"),
         ("Troops drove back the militants from two villages near Palmyra on Tuesday.", "Government regains territory"),
         ("Gunmen wounded a trader in Gao on Sunday.", "Attack"),
+        # a person beaten by police is attacked; a crowd of residents that hits or burns a suspect is a mob
+        ("Police beat and injured a street vendor in Conakry on Monday.", "Attack"),
+        ("Residents of a suburb of Asuncion hit a man suspected of theft on Sunday.", "Mob violence"),
+        ("Community members in Kisii set alight two suspected thieves on Monday.", "Mob violence"),
+        # burning tires or objects in the street is a violent demonstration, with or without a blocked road
+        ("Dozens of residents burned tires in Barranquilla on Monday to demand water.", "Violent demonstration"),
+        ("Traders blocked a highway near Belem with burning objects on Monday.", "Violent demonstration"),
     ],
 )
 def test_crowd_property_and_territory_triggers(pipeline, text: str, sub_event_type: str) -> None:  # type: ignore[no-untyped-def]
