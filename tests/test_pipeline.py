@@ -216,6 +216,20 @@ def test_crowd_property_and_territory_triggers(pipeline, text: str, sub_event_ty
     assert [e.sub_event_type for e in result.events][:1] == [sub_event_type]
 
 
+@pytest.mark.parametrize(
+    ("text", "sub_event_type"),
+    [
+        ("Unknown gunmen targeted a police station in Hasakah with a grenade on Monday.", "Grenade"),
+        ("A drone operated by the rebels targeted an air base near Hama on Monday.", "Air/drone strike"),
+        ("A robbery suspect escaped after exchanging fire with police in Recife on Tuesday.", "Armed clash"),
+        ("A woman was stabbed by a man in Haifa on Sunday.", "Attack"),
+    ],
+)
+def test_weapon_named_after_its_target_and_stabbings(pipeline, text: str, sub_event_type: str) -> None:  # type: ignore[no-untyped-def]
+    result = run(pipeline, text)
+    assert [e.sub_event_type for e in result.events][:1] == [sub_event_type]
+
+
 def test_weapons_seized_on_a_boat_are_not_a_seized_boat(pipeline) -> None:  # type: ignore[no-untyped-def]
     result = run(pipeline, "Police displayed weapons seized on a boat in Bosasso on Monday.")
     assert all(e.sub_event_type != "Looting/property destruction" for e in result.events)
