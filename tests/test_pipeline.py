@@ -362,6 +362,11 @@ def test_who_the_violence_falls_on_decides_the_type(pipeline, text: str, sub_eve
     assert [e.sub_event_type for e in result.events][:1] == [sub_event_type]
 
 
+def test_an_act_reported_before_an_accusation_stands(pipeline) -> None:  # type: ignore[no-untyped-def]
+    result = run(pipeline, "Soldiers shot dead two farmers in Rakhine on Monday, accusing them of helping the rebels.")
+    assert [e.sub_event_type for e in result.events] == ["Attack"]
+
+
 def test_people_described_as_accused_do_not_make_an_accusation(pipeline) -> None:  # type: ignore[no-untyped-def]
     result = run(pipeline, "Militants shot dead three men accused of spying for the army in Miranshah on Monday.")
     assert [e.sub_event_type for e in result.events] == ["Attack"]

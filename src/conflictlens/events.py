@@ -321,8 +321,10 @@ def _is_not_political(candidate: _Candidate, sentence: str) -> bool:
 
 
 def _is_accusation(text: str) -> bool:
-    """ "The BLA accused the army of ...": an accusation, not a report (not "activists accused of X")."""
-    return ACCUSATION_RE.search(text) is not None
+    """ "The BLA accused the army of ...": an accusation, not a report (not "activists accused of X"). An act
+    reported before the accusation gives its motive and stands ("threw stones at a nurse, accusing her of ...")."""
+    m = ACCUSATION_RE.search(text)
+    return m is not None and _first_trigger(text[: m.start()]) is None
 
 
 def _is_inside_quote_only(sent: Span) -> bool:
