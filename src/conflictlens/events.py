@@ -288,6 +288,9 @@ ACCUSATION_RE = re.compile(
 )
 
 
+PARTICIPLE_ACCUSATIONS = ("accusing", "blaming")
+
+
 # Deaths and blasts that are not political violence: disasters, accidents, weapons tests and sanctions.
 NON_POLITICAL_RE = re.compile(
     r"\b(?:earthquakes?|quakes?|tsunamis?|floods?|flooding|flash floods|landslides?|mudslides?|cyclones?|"
@@ -322,9 +325,13 @@ def _is_not_political(candidate: _Candidate, sentence: str) -> bool:
 
 def _is_accusation(text: str) -> bool:
     """ "The BLA accused the army of ...": an accusation, not a report (not "activists accused of X"). An act
-    reported before the accusation gives its motive and stands ("threw stones at a nurse, accusing her of ...")."""
+    reported before a participle accusation gives its motive and stands ("threw stones at a nurse, accusing her
+    of ..."); a finite one is the sentence's own verb ("leaders of the city where the bombing took place accused
+    the police of ...")."""
     m = ACCUSATION_RE.search(text)
-    return m is not None and _first_trigger(text[: m.start()]) is None
+    if m is None:
+        return False
+    return not m.group(0).lower().startswith(PARTICIPLE_ACCUSATIONS) or _first_trigger(text[: m.start()]) is None
 
 
 def _is_inside_quote_only(sent: Span) -> bool:
