@@ -209,6 +209,19 @@ def test_labelled_leads_seizures_and_projectiles(pipeline, text: str, sub_event_
         # burning tires or objects in the street is a violent demonstration, with or without a blocked road
         ("Dozens of residents burned tires in Barranquilla on Monday to demand water.", "Violent demonstration"),
         ("Traders blocked a highway near Belem with burning objects on Monday.", "Violent demonstration"),
+        # a protest whose crowd burns things or attacks turns violent; one that is attacked does not
+        (
+            "Inmates demonstrated in Kumasi prison on Monday to demand food. They burned mattresses in the cells.",
+            "Violent demonstration",
+        ),
+        (
+            "Traders demonstrated in Onitsha on Monday over the closure of their market and attacked a council office.",
+            "Violent demonstration",
+        ),
+        (
+            "Traders demonstrated in Onitsha on Monday over the closure of their market and were attacked by guards.",
+            "Peaceful protest",
+        ),
     ],
 )
 def test_crowd_property_and_territory_triggers(pipeline, text: str, sub_event_type: str) -> None:  # type: ignore[no-untyped-def]
