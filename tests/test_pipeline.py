@@ -145,6 +145,21 @@ def test_sub_event_types(pipeline, text: str, sub_event_type: str) -> None:  # t
             "Shelling/artillery/missile attack",
         ),
         ("On Monday, monitors counted 35 explosions near Horlivka.", "Remote explosive/landmine/IED"),
+        # calibres and commas between "fired" and the guns; heavy weapons fired at a village are still shelling
+        (
+            "Rebels fired 23mm, 14.5mm and 7.62mm machine guns at farms near Marib on Monday.",
+            "Shelling/artillery/missile attack",
+        ),
+        (
+            "Government forces fired heavy and medium weapons at a village near Hodeidah on Sunday.",
+            "Shelling/artillery/missile attack",
+        ),
+        # a recoilless rifle is a heavy weapon, not small arms
+        (
+            "Militia fighters fired mortars and recoilless rifles at houses in Taiz on Monday.",
+            "Shelling/artillery/missile attack",
+        ),
+        ("On Sunday, army units near Saada responded to rebel fire.", "Armed clash"),
     ],
 )
 def test_weapons_mixed_in_a_report_decide_clash_or_shelling(pipeline, text: str, sub_event_type: str) -> None:  # type: ignore[no-untyped-def]
@@ -187,9 +202,43 @@ def test_labelled_leads_seizures_and_projectiles(pipeline, text: str, sub_event_
         ("On Monday, workers took to the streets in Monclova to demand unpaid wages.", "Peaceful protest"),
         ("Troops drove back the militants from two villages near Palmyra on Tuesday.", "Government regains territory"),
         ("Gunmen wounded a trader in Gao on Sunday.", "Attack"),
+        # a person beaten by police is attacked; a crowd of residents that hits or burns a suspect is a mob
+        ("Police beat and injured a street vendor in Conakry on Monday.", "Attack"),
+        ("Residents of a suburb of Asuncion hit a man suspected of theft on Sunday.", "Mob violence"),
+        ("Community members in Kisii set alight two suspected thieves on Monday.", "Mob violence"),
+        # burning tires or objects in the street is a violent demonstration, with or without a blocked road
+        ("Dozens of residents burned tires in Barranquilla on Monday to demand water.", "Violent demonstration"),
+        ("Traders blocked a highway near Belem with burning objects on Monday.", "Violent demonstration"),
+        # a protest whose crowd burns things or attacks turns violent; one that is attacked does not
+        (
+            "Inmates demonstrated in Kumasi prison on Monday to demand food. They burned mattresses in the cells.",
+            "Violent demonstration",
+        ),
+        (
+            "Traders demonstrated in Onitsha on Monday over the closure of their market and attacked a council office.",
+            "Violent demonstration",
+        ),
+        (
+            "Traders demonstrated in Onitsha on Monday over the closure of their market and were attacked by guards.",
+            "Peaceful protest",
+        ),
     ],
 )
 def test_crowd_property_and_territory_triggers(pipeline, text: str, sub_event_type: str) -> None:  # type: ignore[no-untyped-def]
+    result = run(pipeline, text)
+    assert [e.sub_event_type for e in result.events][:1] == [sub_event_type]
+
+
+@pytest.mark.parametrize(
+    ("text", "sub_event_type"),
+    [
+        ("Unknown gunmen targeted a police station in Hasakah with a grenade on Monday.", "Grenade"),
+        ("A drone operated by the rebels targeted an air base near Hama on Monday.", "Air/drone strike"),
+        ("A robbery suspect escaped after exchanging fire with police in Recife on Tuesday.", "Armed clash"),
+        ("A woman was stabbed by a man in Haifa on Sunday.", "Attack"),
+    ],
+)
+def test_weapon_named_after_its_target_and_stabbings(pipeline, text: str, sub_event_type: str) -> None:  # type: ignore[no-untyped-def]
     result = run(pipeline, text)
     assert [e.sub_event_type for e in result.events][:1] == [sub_event_type]
 
@@ -324,6 +373,14 @@ def test_extract_many_keeps_order_and_goes_on_after_a_report_without_events(pipe
 def test_who_the_violence_falls_on_decides_the_type(pipeline, text: str, sub_event_type: str) -> None:  # type: ignore[no-untyped-def]
     result = run(pipeline, text)
     assert [e.sub_event_type for e in result.events][:1] == [sub_event_type]
+
+
+def test_an_act_reported_before_an_accusation_stands(pipeline) -> None:  # type: ignore[no-untyped-def]
+    result = run(pipeline, "Soldiers shot dead two farmers in Rakhine on Monday, accusing them of helping the rebels.")
+    assert [e.sub_event_type for e in result.events] == ["Attack"]
+    # a finite accusation is the sentence's own verb: the act before it is only named, not reported
+    named = run(pipeline, "Relatives of the men who were shot dead in Rakhine accused the soldiers of lying on Monday.")
+    assert named.events == ()
 
 
 def test_people_described_as_accused_do_not_make_an_accusation(pipeline) -> None:  # type: ignore[no-untyped-def]

@@ -46,6 +46,7 @@ VIOLENT_REPORTS = (
     "Hundreds of teachers protested outside the assembly on Tuesday against unpaid salaries.",
     "Police arrested five suspects after a roadside explosion near the market.",
     "Rebels seized two villages after government forces withdrew.",
+    "A woman was stabbed by a man near a shopping centre on Sunday.",
 )
 
 

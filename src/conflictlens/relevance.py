@@ -56,6 +56,7 @@ STRONG_TERMS = (
     r"rape",
     r"sexual(?:ly)? (?:assault|violen|abuse)",
     r"tortur",
+    r"stabb(?:ed|ing)",
     r"beat(?:en|ing)? (?:up|to death)",
     r"shot (?:dead|and|at|in|by|him|her|them)",
     r"gunshot",
