@@ -48,7 +48,7 @@ from .errors import GazetteerError
 logger = logging.getLogger(__name__)
 
 CACHE_ENV = "CONFLICTLENS_CACHE"
-SCHEMA_VERSION = 1  # bump when the table layout or the build changes; an older index is rebuilt
+SCHEMA_VERSION = 2  # bump when the table layout or the build changes; an older index is rebuilt
 INDEX_FILENAME = f"gazetteer-v{SCHEMA_VERSION}.sqlite"
 INSERT_BATCH = 20_000  # rows per executemany; larger batches gave no further build speed-up
 JSON_CHUNK_CHARS = 1 << 20  # cities500.json is streamed in 1 M-character chunks (keeps the build < 100 MB)
@@ -100,7 +100,6 @@ LETTERS_PER_SPELLING_EDIT = 4
 _VOWELS = re.compile(r"[aeiouy]")
 _DOUBLED = re.compile(r"(.)\1+")
 MIN_TA_MARBUTA_KEY = 6  # shorter keys ("Fatah", "Goa") are too easily another name with or without an "h"
-SPELLING_INDEX_COUNTRIES = 8  # countries whose spelling skeletons stay in memory (a few MB each at most)
 CANDIDATE_CACHE_NAMES = 20_000  # names whose candidates stay cached (about 40 MB at most)
 # Candidates kept per name, best match kind then population first: the tail of the 200 "San José"s never wins.
 MAX_CANDIDATES_PER_NAME = 100
@@ -273,12 +272,14 @@ CREATE TABLE places(
     geonameid INTEGER PRIMARY KEY, name TEXT NOT NULL, asciiname TEXT NOT NULL, latitude REAL,
     longitude REAL, feature_class TEXT NOT NULL, feature_code TEXT NOT NULL, country_code TEXT,
     admin1_code TEXT, admin2_code TEXT, population INTEGER NOT NULL DEFAULT 0);
-CREATE TABLE names(key TEXT NOT NULL, geonameid INTEGER NOT NULL, kind INTEGER NOT NULL);
+CREATE TABLE names(
+    key TEXT NOT NULL, geonameid INTEGER NOT NULL, kind INTEGER NOT NULL, skeleton TEXT NOT NULL);
 """
 # Created after a bulk build (inserting into an indexed table is several times slower).
 _INDEXES = """
 CREATE INDEX IF NOT EXISTS names_by_key ON names(key);
 CREATE INDEX IF NOT EXISTS names_by_place ON names(geonameid);
+CREATE INDEX IF NOT EXISTS names_by_skeleton ON names(skeleton);
 """
 
 _PLACE_COLUMNS = (
@@ -333,8 +334,6 @@ class Gazetteer:
         # bounded: a long batch meets many names, and memory matters more than the rare repeated SQL query
         self._candidates = functools.lru_cache(maxsize=CANDIDATE_CACHE_NAMES)(self._candidates_uncached)
         self._place = functools.lru_cache(maxsize=10_000)(self._place_uncached)
-        # one country's skeletons at a time is the common case; a few stay for multi-country batches
-        self._spelling_index = functools.lru_cache(maxsize=SPELLING_INDEX_COUNTRIES)(self._spelling_index_uncached)
 
     @classmethod
     def open(cls, path: str | os.PathLike[str]) -> Gazetteer:
@@ -401,23 +400,15 @@ class Gazetteer:
         if len(skeleton.replace(" ", "")) < MIN_SPELLING_SKELETON:
             return []
         allowed = max(1, len(key) // LETTERS_PER_SPELLING_EDIT)
-        names = self._spelling_index(country_iso2.upper()).get(skeleton, ())
+        names = self._conn.execute(
+            "SELECT n.key, n.geonameid FROM names n JOIN places p ON p.geonameid = n.geonameid "
+            "WHERE n.skeleton = ? AND p.country_code = ? AND p.feature_class IN ('P', 'A') ORDER BY n.geonameid",
+            (skeleton, country_iso2.upper()),
+        ).fetchall()
         ids = dict.fromkeys(geonameid for other, geonameid in names if edit_distance(key, other) <= allowed)
         places = [place for place in map(self.place, ids) if place is not None]
         places.sort(key=lambda p: (-p.population, p.geonameid))
         return [Candidate(place, KIND_VARIANT) for place in places[:MAX_CANDIDATES_PER_NAME]]
-
-    def _spelling_index_uncached(self, country_iso2: str) -> dict[str, list[tuple[str, int]]]:
-        """Each skeleton of one country's town and admin unit names, with the names (keys) and places."""
-        index: dict[str, list[tuple[str, int]]] = {}
-        rows = self._conn.execute(
-            "SELECT DISTINCT n.key, n.geonameid FROM names n JOIN places p ON p.geonameid = n.geonameid "
-            "WHERE p.country_code = ? AND p.feature_class IN ('P', 'A') ORDER BY n.geonameid",
-            (country_iso2,),
-        )
-        for key, geonameid in rows:
-            index.setdefault(spelling_key(key), []).append((key, geonameid))
-        return index
 
     def has_name(self, name: str) -> bool:
         """Whether any place is known by ``name``."""
@@ -615,7 +606,7 @@ class _NameWriter:
         self.conn = conn
         self.replace_names = replace_names  # drop a place's old names first (an upsert of an import)
         self.places: list[tuple[Any, ...]] = []
-        self.names: list[tuple[str, int, int]] = []
+        self.names: list[tuple[str, int, int, str]] = []
         self.place_count = 0
         self.name_count = 0
 
@@ -630,7 +621,7 @@ class _NameWriter:
             if not key or key in seen:
                 continue
             seen.add(key)
-            self.names.append((key, geonameid, kind))
+            self.names.append((key, geonameid, kind, spelling_key(key)))
         if len(self.places) >= INSERT_BATCH:
             self.flush()
 
@@ -638,7 +629,7 @@ class _NameWriter:
         if self.replace_names:
             self.conn.executemany("DELETE FROM names WHERE geonameid = ?", [(row[0],) for row in self.places])
         self.conn.executemany("INSERT OR REPLACE INTO places VALUES (?,?,?,?,?,?,?,?,?,?,?)", self.places)
-        self.conn.executemany("INSERT INTO names VALUES (?,?,?)", self.names)
+        self.conn.executemany("INSERT INTO names VALUES (?,?,?,?)", self.names)
         self.place_count += len(self.places)
         self.name_count += len(self.names)
         self.places.clear()
