@@ -406,3 +406,41 @@ def test_a_cued_name_the_gazetteer_lacks_is_read_as_a_place_of_the_report_spelle
     assert "spelling" in place.evidence.reason
     # with no country to look in, no guess
     assert not places_of("Regime artillery shelled houses in Kafr Nubbul on Tuesday.", nlp, gazetteer)
+
+
+def test_a_name_written_in_another_province_of_the_report_is_no_spelling_variant(
+    nlp: Any, gazetteer: Gazetteer
+) -> None:
+    # Kafranbel lies in Idlib: a name spelled like it in a report on Aleppo province is a place we lack
+    text = "Fighting raged across Aleppo province on Friday. Police recovered an arms dump near Kafr Nubbul."
+    assert [p.name for p in places_of(text, nlp, gazetteer)] == ["Halab"]
+    text = "Fighting raged across Idlib province on Friday. Police recovered an arms dump near Kafr Nubbul."
+    assert [p.name for p in places_of(text, nlp, gazetteer)] == ["Idlib", "Kafranbel"]
+
+
+@pytest.mark.parametrize(
+    ("text", "towns", "event_town"),
+    [
+        ("Protesters blocked the Khuzdar highway with burning tyres.", ["Khuzdar"], "Khuzdar"),
+        (
+            "Protesters blocked the Quetta-Karachi highway in Khuzdar with burning tyres.",
+            ["Quetta", "Karachi", "Khuzdar"],
+            "Khuzdar",
+        ),
+        ("Gunmen ambushed a convoy on the Damboa - Maiduguri road on Monday.", ["Damboa", "Maiduguri"], "Damboa"),
+    ],
+)
+def test_a_town_a_road_is_named_after_is_a_place_near_the_event(
+    text: str, towns: list[str], event_town: str, nlp: Any, gazetteer: Gazetteer
+) -> None:
+    places = places_of(text, nlp, gazetteer)
+    assert [p.name for p in places] == towns
+    on_route = [p for p in places if p.name != "Khuzdar" or "highway in" not in text]
+    assert all(p.geo_precision == 2 for p in on_route)  # near the town, not in it
+    chosen = event_location(places)
+    assert chosen is not None and chosen.name == event_town
+
+
+def test_a_capitalised_bridge_or_road_is_a_name_not_a_route(nlp: Any, gazetteer: Gazetteer) -> None:
+    (london,) = places_of("Crowds gathered on London Bridge on Sunday.", nlp, gazetteer)
+    assert london.geo_precision == 1

@@ -446,6 +446,12 @@ PEOPLE_AFTER_PLACE = frozenset(
         "refugee",  # "the Tulkarm refugee camp"
     }
 )
+# Lower-case words after a name, or after a route "X-Y", that make it the town a road, bridge or junction is named
+# after: "blocked the Halba highway", "on the Damboa - Maiduguri road". The event is near that town, not in it.
+ROUTE_WORDS = frozenset(
+    {"road", "highway", "motorway", "expressway", "roundabout", "bridge", "junction", "crossroads", "checkpoint"}
+)
+MAX_ROUTE_TOKENS = 6  # tokens from the end of a name to the route word: "-", "Ghale", "Ganj", "road"
 DATELINE_DASHES = frozenset({"--", "—", "–", "-", ":"})
 # Lower-case articles that may begin a place name ("al Bab"); not "as", "at", "an", which are English words.
 LEADING_ARTICLES = frozenset({"al", "el", "ad", "ar", "ash", "az", "al-", "el-"})
@@ -495,6 +501,7 @@ GENERIC_NAMES = frozenset(
         "tell",
         "coast",
         "airport",  # "the Airport police station" is no town in Hawaii
+        "area",  # "Area road work": an alternate name of Mundelein, Illinois
     }
 )
 ARTICLES = frozenset({"the", "The", "THE"})
@@ -845,7 +852,8 @@ def _mention(tk: _Tokens, first: int, last: int) -> _Mention:
         if first > 0 and tk.lower[first - 1] == "the":
             mention_start = tk.idx[first - 1]
     name = tk.text[start:end]
-    return _Mention(start, end, name, mention_start, mention_end, hint, _near(tk, first), name_key(name))
+    near = _near(tk, first) or _names_route(tk, first, last)
+    return _Mention(start, end, name, mention_start, mention_end, hint, near, name_key(name))
 
 
 def _without_unit_word(mention: _Mention, gaz: Gazetteer) -> _Mention:
@@ -869,6 +877,20 @@ def _near(tk: _Tokens, first: int) -> bool:
     words = tk.lower[max(0, first - 4) : first]
     after_area = any(a in AREA_WORDS and b == "of" for a, b in itertools.pairwise(words))
     return after_area or any(w in NEAR_CUES for w in words)
+
+
+def _names_route(tk: _Tokens, first: int, last: int) -> bool:
+    """Whether the name at tokens ``first``-``last`` names a road, bridge or junction: "the Halba highway", "the
+    Tripoli-Beirut highway", "the Damboa - Maiduguri road" (each town of a route counts); not when it is the end
+    of a longer name ("Moore's Ford bridge")."""
+    if first > 0 and (tk.words[first - 1][:1].isupper() or tk.words[first - 1] in POSSESSIVES):
+        return False
+    for j in range(last + 1, min(last + 1 + MAX_ROUTE_TOKENS, len(tk))):
+        if tk.lower[j] in ROUTE_WORDS and tk.words[j].islower():  # "London Bridge" is a name, not a route
+            return True
+        if not (tk.words[j] in ("-", "–") or tk.words[j][:1].isupper()):
+            return False
+    return False
 
 
 def _cued_mentions(
@@ -897,11 +919,11 @@ def _cued_mentions(
                 mentions.append(mention)
                 ends.update((mention.end, mention.mention_end))
                 taken[mention.start : mention.end] = [True] * (mention.end - mention.start)
-    country = _initial_context(mentions, gaz).main_country()  # the cued names found above vote too
-    if country is not None:
+    votes = _initial_context(mentions, gaz)  # the cued names found above vote too
+    if votes.main_country() is not None:
         ends = {m.end for m in mentions} | {m.mention_end for m in mentions}
         for first, last in list(_capitalised_runs(tk, taken)):
-            variant = _spelling_variant_mention(tk, first, last, gaz, country, ends)
+            variant = _spelling_variant_mention(tk, first, last, gaz, votes, ends)
             if variant is not None:
                 found.append(variant)
                 taken[variant.start : variant.end] = [True] * (variant.end - variant.start)
@@ -917,11 +939,13 @@ _CUE_RULE, _INSIDE_RULE, _REPEAT_RULE = "cue", "inside", "repeat"
 
 
 def _spelling_variant_mention(
-    tk: _Tokens, first: int, last: int, gaz: Gazetteer, country: str, ends: set[int]
+    tk: _Tokens, first: int, last: int, gaz: Gazetteer, votes: _Context, ends: set[int]
 ) -> _Mention | None:
     """A whole capitalised run that reads as a place ("in X", "X village") but that the gazetteer lacks as
-    written, read as a place of the document's country spelled alike: "in Khaldeh" is Khaldah, "Joub Jannine"
-    Joubb Jannine. Transliterations of one name differ in their vowels, doubled letters and article."""
+    written, read as a place of the document's country spelled alike, in one of its provinces if its other
+    names name any: "in Khaldeh" is Khaldah, "Joub Jannine" Joubb Jannine, "Chargaon mines in Kanker District"
+    no Chirgaon of another state. Transliterations of one name differ in their vowels, doubled letters and
+    article."""
     first, last = _trim(tk, first, last)
     if first > last or last - first >= MAX_CHUNK_TOKENS or tk.stop[first]:
         return None
@@ -934,7 +958,10 @@ def _spelling_variant_mention(
         return None
     if gaz.has_name(mention.text):
         return None
-    candidates = gaz.spelling_variants(mention.text, country)[:MAX_CANDIDATES]
+    country = votes.main_country()
+    candidates = gaz.spelling_variants(mention.text, country)[:MAX_CANDIDATES] if country else []
+    if any(unit[0] == country for unit in votes.admin1):
+        candidates = [c for c in candidates if votes.in_admin1(c.place)]
     if not candidates:
         return None
     mention.candidates = tuple(candidates)
@@ -1120,9 +1147,10 @@ def _inside_following(tk: _Tokens, last: int, candidates: Sequence[Candidate], s
 
 
 def _cue_after(tk: _Tokens, first: int, last: int) -> bool:
-    """ "X woman", "X residents", "X police"; or a dateline: "COLUMBUS -- The ..." at the start of a line."""
+    """ "X woman", "X residents", "X police", "the X highway"; or a dateline: "COLUMBUS -- The ..." at the start of
+    a line."""
     following = tk.lower[last + 1] if last + 1 < len(tk) else ""
-    if following in PEOPLE_AFTER_PLACE:
+    if following in PEOPLE_AFTER_PLACE or _names_route(tk, first, last):
         return True
     line_start = first == 0 or "\n" in tk.space[first - 1] or tk.words[first - 1] in (".", "!", "?")
     return line_start and tk.words[last].isupper() and following in DATELINE_DASHES
@@ -1278,8 +1306,8 @@ def _embeds(candidate: Candidate, context: _Context) -> bool:
 
 
 def _initial_context(mentions: Sequence[_Mention], gaz: Gazetteer) -> _Context:
-    """Votes from names that are a country or an admin1 unit by their own name, from demonyms, and from
-    names every candidate of which lies in one country."""
+    """Votes from names that are a country or an admin1 unit by their own name (or by any name, before a
+    province word), from demonyms, and from names every candidate of which lies in one country."""
     context = _Context()
     seen: set[str] = set()
     for mention in mentions:
@@ -1292,6 +1320,8 @@ def _initial_context(mentions: Sequence[_Mention], gaz: Gazetteer) -> _Context:
         strong = [c for c in mention.candidates if c.kind in (KIND_ALIAS, KIND_NAME, KIND_SHORT)]
         countries = [c.place for c in strong if c.place.is_country]
         admin1 = [c.place for c in strong if c.place.feature_code == "ADM1"]
+        if not admin1 and "ADM1" in mention.hint:  # "Aleppo province": Ḩalab, by an alternate name
+            admin1 = [c.place for c in mention.candidates if c.place.feature_code == "ADM1"]
         if countries:
             context.vote(mention.key, countries[0].country_iso2, None, _country_vote(mention))
         elif len(admin1) == 1:
