@@ -388,11 +388,23 @@ def test_a_name_takes_its_best_reading_inside_the_written_container() -> None:
     )
     context = places_module._Context()
     chosen = places_module._choose(
-        "port elizabeth", "Port Elizabeth", [outside, inside], frozenset(), context, [province], [[province]]
+        "port elizabeth",
+        "Port Elizabeth",
+        [outside, inside],
+        frozenset(),
+        context,
+        [province],
+        [places_module._Container((province,), stated=False)],
     )
     assert chosen is not None and chosen.place.geonameid == 2
     alone = places_module._choose(
-        "port elizabeth", "Port Elizabeth", [outside], frozenset(), context, [province], [[province]]
+        "port elizabeth",
+        "Port Elizabeth",
+        [outside],
+        frozenset(),
+        context,
+        [province],
+        [places_module._Container((province,), stated=False)],
     )
     assert alone is None
 
@@ -444,3 +456,12 @@ def test_a_town_a_road_is_named_after_is_a_place_near_the_event(
 def test_a_capitalised_bridge_or_road_is_a_name_not_a_route(nlp: Any, gazetteer: Gazetteer) -> None:
     (london,) = places_of("Crowds gathered on London Bridge on Sunday.", nlp, gazetteer)
     assert london.geo_precision == 1
+
+
+def test_a_neighbourhood_of_a_town_lies_in_it(nlp: Any, gazetteer: Gazetteer) -> None:
+    # Yenimahalle is a district of Ankara; "the Yenimahalle neighbourhood of Merkezefendi" is another one
+    text = "Unknown men set fire to a post office in the Yenimahalle neighbourhood of Merkezefendi, Denizli."
+    places = places_of(text, nlp, gazetteer)
+    assert [p.name for p in places] == ["Merkezefendi", "Denizli"]
+    chosen = event_location(places)
+    assert chosen is not None and chosen.name == "Merkezefendi"

@@ -506,6 +506,10 @@ GENERIC_NAMES = frozenset(
 )
 ARTICLES = frozenset({"the", "The", "THE"})
 _CONTAINER_GAP = re.compile(r"\s*[,(]\s*|\s+in\s+")
+# After these words "of" writes the container too: "the Baglar neighbourhood of Bagcilar, Istanbul", "the Maden
+# district of Elazig". Not after "town" or "city": "the Aley town of Ain er Roummaneh" names the town last.
+PART_WORDS = frozenset({"neighbourhood", "neighborhood", "district", "suburb", "suburbs", "village", "quarter"})
+_UNIT_CONTAINER_GAP = re.compile(r"\s+of\s+(?:the\s+)?")
 _DEMONYM_PREFIX = re.compile(r"^(?:pro|anti|ex|non)\s+")  # "pro-Ukrainian" counts as "Ukrainian"
 POSSESSIVES = frozenset({"'s", "’s", "'", "’"})
 _QUOTES = str.maketrans({"‘": "'", "’": "'", "ʻ": "'", "ʼ": "'", "ʿ": "'", "ʾ": "'"})
@@ -1385,25 +1389,40 @@ _Choices = dict[tuple[str, frozenset[str]], _Choice]  # by name key and place-ty
 class _Enclosure:
     """ "X, Y", "X (Y", "X in Y": Y written as the place X lies in. ``then`` is the name written after Y in the same
     way, if any: Y is then a link of a chain ("Caracoli, Malambo, Atlantico") or an item of a list ("Kidal,
-    Gao, Timbuktu"); ``bracket``: Y is in brackets, which lists only containers ("Famale (Dessa, Tillaberi)")."""
+    Gao, Timbuktu"); ``bracket``: Y is in brackets, which lists only containers ("Famale (Dessa, Tillaberi)");
+    ``stated``: "X neighbourhood of Y" says in words that X lies in Y, which no list does."""
 
     outer: str
     then: str | None
     bracket: bool
+    stated: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class _Container:
+    """A place the text says for certain a name lies in: its chosen reading first, then its other readings."""
+
+    readings: tuple[GazPlace, ...]
+    stated: bool  # in words ("X neighbourhood of Y"), not by a comma or a bracket
 
 
 def _containers(mentions: Sequence[_Mention], text: str) -> dict[str, list[_Enclosure]]:
-    """For each name, the names written right after it as its container: "X, Y", "X (Y", "X in Y"."""
+    """For each name, the names written right after it as its container: "X, Y", "X (Y", "X in Y", "X
+    neighbourhood of Y"."""
     out: dict[str, list[_Enclosure]] = defaultdict(list)
     named = [m for m in mentions if m.demonym is None]
     for index, (inner, outer) in enumerate(itertools.pairwise(named)):
         gap = text[inner.mention_end : outer.start]
-        if inner.key == outer.key or not _CONTAINER_GAP.fullmatch(gap) or _demonym_between(mentions, inner, outer):
+        part_word = text[inner.end : inner.mention_end].strip().lower()
+        stated = part_word in PART_WORDS and _UNIT_CONTAINER_GAP.fullmatch(gap) is not None
+        if inner.key == outer.key or not (stated or _CONTAINER_GAP.fullmatch(gap)):
+            continue
+        if _demonym_between(mentions, inner, outer):
             continue
         after = named[index + 2] if index + 2 < len(named) else None
         then = after.key if after and _CONTAINER_GAP.fullmatch(text[outer.mention_end : after.start]) else None
         bracket = "(" in gap or ("(" in text[: inner.start].rsplit(")", 1)[-1] and "," in gap)
-        out[inner.key].append(_Enclosure(outer.key, then, bracket))
+        out[inner.key].append(_Enclosure(outer.key, then, bracket, stated))
     return out
 
 
@@ -1437,7 +1456,7 @@ def _demonym_between(mentions: Sequence[_Mention], inner: _Mention, outer: _Ment
 def _encloses(enclosure: _Enclosure, earlier: dict[str, GazPlace]) -> bool:
     """Whether the text says for certain that the name lies in ``enclosure.outer``: in brackets, or not one item
     of a list (nothing is written after it, or what is written after it contains it in turn)."""
-    if enclosure.bracket or enclosure.then is None:
+    if enclosure.bracket or enclosure.stated or enclosure.then is None:
         return True
     outer, then = earlier.get(enclosure.outer), earlier.get(enclosure.then)
     return outer is not None and then is not None and _in_same_unit(outer, then)
@@ -1530,7 +1549,7 @@ def _choose(
     hint: frozenset[str],
     context: _Context,
     containers: Sequence[GazPlace] = (),
-    certain_containers: Sequence[Sequence[GazPlace]] = (),
+    certain_containers: Sequence[_Container] = (),
     contents: Sequence[GazPlace] = (),
     *,
     settled: bool = False,
@@ -1578,10 +1597,10 @@ def _certain_containers(
     containers: dict[str, list[_Enclosure]],
     earlier: dict[str, GazPlace],
     readings: dict[str, list[GazPlace]],
-) -> list[list[GazPlace]]:
-    """The places the text says the name lies in, each as its chosen reading followed by its other readings."""
+) -> list[_Container]:
+    """The places the text says the name lies in."""
     return [
-        [earlier[e.outer], *readings.get(e.outer, ())]
+        _Container((earlier[e.outer], *readings.get(e.outer, ())), e.stated)
         for e in containers.get(key, ())
         if e.outer in earlier and _encloses(e, earlier)
     ]
@@ -1600,17 +1619,19 @@ def _without_outsiders(
     }
 
 
-def _outside_containers(place: GazPlace, kind: int, containers: Sequence[Sequence[GazPlace]]) -> bool:
-    """Whether the text says the name lies in ``containers`` (each a chosen reading and its alternatives) and
-    ``place`` is in none of their readings, so the name is a place the gazetteer lacks. A country, admin1 or
-    capital called by its own name, or a city beside a town, is kept: what is written after it is more likely one
-    item of a list ("Kabul, Helmand", "Lyon, Toulouse") than a place it lies in. A mid-sized namesake beside a
-    province is not ("La Victoria, Lambayeque")."""
-    if not containers or any(_in_same_unit(place, c) for readings in containers for c in readings):
+def _outside_containers(place: GazPlace, kind: int, containers: Sequence[_Container]) -> bool:
+    """Whether the text says the name lies in ``containers`` and ``place`` is in none of their readings, so the
+    name is a place the gazetteer lacks. Unless the text says so in words ("X neighbourhood of Y"), a country,
+    admin1 or capital called by its own name, or a city beside a town, is kept: what is written after it is more
+    likely one item of a list ("Kabul, Helmand", "Lyon, Toulouse") than a place it lies in. A mid-sized namesake
+    beside a province is not ("La Victoria, Lambayeque")."""
+    if not containers or any(_in_same_unit(place, c) for container in containers for c in container.readings):
         return False
-    if kind in WEAK_KINDS:
+    if kind in WEAK_KINDS or any(container.stated for container in containers):
         return True
-    city = place.population >= EMBEDDED_MIN_POPULATION and all(r[0].feature_class == "P" for r in containers)
+    city = place.population >= EMBEDDED_MIN_POPULATION and all(
+        container.readings[0].feature_class == "P" for container in containers
+    )
     return not (_is_salient(place) or city)
 
 
