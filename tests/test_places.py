@@ -465,3 +465,16 @@ def test_a_neighbourhood_of_a_town_lies_in_it(nlp: Any, gazetteer: Gazetteer) ->
     assert [p.name for p in places] == ["Merkezefendi", "Denizli"]
     chosen = event_location(places)
     assert chosen is not None and chosen.name == "Merkezefendi"
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        ("Rebels looted wheat crops in rural Tal Tamer in al-Hasakeh on Friday.", "Tall Tamr"),
+        ("Artillery hit positions in Wadi al-Rabi, south of Tripoli, on Sunday.", "Tripoli"),
+    ],
+)
+def test_an_arabic_landform_word_is_no_place_by_itself(text: str, place: str, nlp: Any, gazetteer: Gazetteer) -> None:
+    # "Tal" (hill) and "Wadi" (valley) begin names; alone they are At Tall near Damascus and Wadi in India
+    names = [p.name for p in places_of(text, nlp, gazetteer)]
+    assert place in names and "At Tall" not in names and "Wadi" not in names

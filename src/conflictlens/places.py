@@ -497,8 +497,10 @@ GENERIC_NAMES = frozenset(
         "ministry",
         "council",
         "district",
-        "tall",  # Arabic "hill": "Tall Sakhr", "Tall Toukan"
+        "tall",  # Arabic "hill": "Tall Sakhr", "Tall Toukan", "Tal Tamer"
         "tell",
+        "tal",
+        "wadi",  # Arabic "valley": "Wadi al-Rabi" is no Wadi in Karnataka
         "coast",
         "airport",  # "the Airport police station" is no town in Hawaii
         "area",  # "Area road work": an alternate name of Mundelein, Illinois
