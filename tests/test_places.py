@@ -406,3 +406,10 @@ def test_a_cued_name_the_gazetteer_lacks_is_read_as_a_place_of_the_report_spelle
     assert "spelling" in place.evidence.reason
     # with no country to look in, no guess
     assert not places_of("Regime artillery shelled houses in Kafr Nubbul on Tuesday.", nlp, gazetteer)
+
+
+def test_a_list_item_after_a_place_and_its_brackets_is_cued(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = "Fresh troops arrived on the Sirwah (Marib), Mocha (Taizz), and Al Jawf frontlines."
+    places = by_mention(places_of(text, nlp, gazetteer))
+    assert places["Al Jawf"].feature_code == "ADM1"
+    assert places["Mocha"].admin1 == places["Taizz"].admin1
