@@ -472,3 +472,11 @@ def test_a_figure_written_for_one_listed_place_stays_with_it(pipeline) -> None: 
         ("Kunduz", 3),
         ("Baghlan", 0),
     ]
+
+
+def test_a_list_of_provinces_beside_a_town_says_where_someone_operates(pipeline) -> None:  # type: ignore[no-untyped-def]
+    result = run(
+        pipeline,
+        "Police seized arms meant for rebels operating in Assam and Manipur from a house in Guwahati on Monday.",
+    )
+    assert [e.place.name for e in result.events if e.place is not None] == ["Guwahati"]

@@ -724,10 +724,22 @@ def _claims_for_item(claims: Sequence[Claim], listed: Sequence[_ListedPlace], k:
     return mine
 
 
+def _finer_place_outside(c: _Candidate, listed: Sequence[_ListedPlace]) -> bool:
+    """True when the clause names a place outside the list finer than every listed place: "arms for cadres
+    operating in Bihar and Jharkhand were seized in Ranchi" happened in Ranchi; the list of provinces says where
+    someone operates, not where the action took place."""
+    coarsest_finer = min(lp.place.geo_precision for lp in listed)
+    return any(
+        p.geo_precision < coarsest_finer
+        for p in c.places
+        if not any(_within(p.evidence.spans[0].start, lp.item.extent) for lp in listed)
+    )
+
+
 def _split_by_listed_places(c: _Candidate) -> list[_Candidate]:
     """One candidate per place of a coordinated list in its clause, with the clause's toll divided among them."""
     listed = _listed_places(c) if c.own_place else []
-    if len({lp.place.geonameid for lp in listed}) < 2:
+    if len({lp.place.geonameid for lp in listed}) < 2 or _finer_place_outside(c, listed):
         return [c]
     return [
         replace(
