@@ -429,3 +429,54 @@ def test_a_threat_after_the_act_does_not_undo_it(pipeline) -> None:  # type: ign
 def test_an_event_is_placed_where_there_are_coordinates(pipeline) -> None:  # type: ignore[no-untyped-def]
     extraction = pipeline.extract_text("Insurgents burned huts in Nangade district (Cabo Delgado) on Monday.")
     assert [e.place.name for e in extraction.events if e.place] == ["Cabo Delgado"]
+
+
+def test_one_action_in_a_list_of_places_is_one_event_per_place(pipeline) -> None:  # type: ignore[no-untyped-def]
+    result = run(
+        pipeline,
+        "Taliban fighters attacked police posts in Kunduz, Baghlan and Takhar provinces on Monday, "
+        "killing seven policemen.",
+    )
+    events = [e for e in result.events if e.place is not None]
+    assert [e.place.name for e in events if e.place is not None] == ["Kunduz", "Baghlan", "Takhar"]
+    # the toll is divided, the remainder to the first place: nothing is counted twice
+    assert [e.toll.fatalities for e in events] == [3, 2, 2]
+    for event in events:
+        assert event.place is not None
+        span = event.place.evidence.spans[0]
+        assert result.document.text[span.start : span.end] == span.text
+        assert span.text == event.place.mention
+
+
+@pytest.mark.parametrize(
+    ("text", "places"),
+    [
+        ("A bomb exploded in Kabul, Afghanistan on Monday, killing two people.", ["Kabul"]),
+        (
+            "Gunmen ambushed a convoy on the road between Kabul and Jalalabad on Monday, killing four soldiers.",
+            ["Kabul"],
+        ),
+        (
+            "Troops clashed with militants in Helmand province, Afghanistan and Kandahar on Monday.",
+            ["Helmand", "Kandahar"],
+        ),
+    ],
+)
+def test_a_place_with_its_container_or_a_route_is_not_a_list(pipeline, text: str, places: list[str]) -> None:  # type: ignore[no-untyped-def]
+    assert [e.place.name for e in run(pipeline, text).events if e.place is not None] == places
+
+
+def test_a_figure_written_for_one_listed_place_stays_with_it(pipeline) -> None:  # type: ignore[no-untyped-def]
+    result = run(pipeline, "Gunmen raided villages in Kunduz (where three people were killed) and Baghlan on Monday.")
+    assert [(e.place.name, e.toll.fatalities) for e in result.events if e.place is not None] == [
+        ("Kunduz", 3),
+        ("Baghlan", 0),
+    ]
+
+
+def test_a_list_of_provinces_beside_a_town_says_where_someone_operates(pipeline) -> None:  # type: ignore[no-untyped-def]
+    result = run(
+        pipeline,
+        "Police seized arms meant for rebels operating in Assam and Manipur from a house in Guwahati on Monday.",
+    )
+    assert [e.place.name for e in result.events if e.place is not None] == ["Guwahati"]

@@ -478,3 +478,10 @@ def test_an_arabic_landform_word_is_no_place_by_itself(text: str, place: str, nl
     # "Tal" (hill) and "Wadi" (valley) begin names; alone they are At Tall near Damascus and Wadi in India
     names = [p.name for p in places_of(text, nlp, gazetteer)]
     assert place in names and "At Tall" not in names and "Wadi" not in names
+
+
+def test_a_list_item_after_a_place_and_its_brackets_is_cued(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = "Fresh troops arrived on the Sirwah (Marib), Mocha (Taizz), and Al Jawf frontlines."
+    places = by_mention(places_of(text, nlp, gazetteer))
+    assert places["Al Jawf"].feature_code == "ADM1"
+    assert places["Mocha"].admin1 == places["Taizz"].admin1

@@ -7,8 +7,10 @@ An *event* is one distinct action, place and day. The stage works sentence by se
 2. the candidate takes the places, actors, figures, dates and durations found in its sentence by the earlier
    stages; a candidate that only adds a toll ("they killed 68 soldiers") to the event of the sentence before
    it in the same paragraph is folded into that event;
-3. candidates of the same event type, place and day merge; a place-less figure that restates the sum of
-   the events' figures ("over 130 soldiers were killed") is a document-level total claim, not an event;
+3. one action in a coordinated list of places ("on the A (X), B (Y) and C frontlines") is one candidate per
+   place, the clause's toll divided among them; candidates of the same event type, place and day merge; a
+   place-less figure that restates the sum of the events' figures ("over 130 soldiers were killed") is a
+   document-level total claim, not an event;
 4. each event gets its actors (actor1 the perpetrator, actor2 the target), its toll with the weakest stance
    of the claims behind it, UCDP's type of violence and a neutral one-line note.
 """
@@ -166,6 +168,7 @@ def build_events(so: StageOutputs) -> tuple[list[Event], list[Claim]]:
     candidates = _fold_continuations(candidates, so)
     _upgrade_violent_crowds(candidates, so)
     candidates = _fold_into_unit_events(candidates)
+    candidates = [one for c in candidates for one in _split_by_listed_places(c)]
     default_place = _default_place(so.places)
     default_time = _default_time(so)
     for c in candidates:
@@ -538,6 +541,217 @@ def _merge_same_happening(candidates: list[_Candidate]) -> list[_Candidate]:
         else:
             merged[key] = c
     return list(merged.values())
+
+
+# --- one event per listed place ----------------------------------------------------------------------
+# ACLED codes one event per location: "clashes on the A (X), B (Y) and C frontlines" is three events. A list is
+# items joined by commas and a final "and", each a capitalised name with an optional unit word ("B district")
+# and its bracketed containers ("(Qaatabah, Ad Dali)"), after a locative cue; a plural unit word may close it
+# ("A, B and C governorates"). "from A and B" (where forces came from) and "between A and B" (a route or a
+# front line) have no locative cue, so they stay one event. The cue and unit words are those of the acled dev
+# notes ACLED split by place, with their common English forms; read off the notes, not tuned.
+LIST_NAME_PARTICLES = r"(?:al|as|ash|ad|an|ar|at|az|el|wa|de|del|da|do|di|du|la|le|of|bin|ibn)"
+LIST_NAME = rf"[A-Z][\w'’.-]*(?:\s+(?:{LIST_NAME_PARTICLES}\s+)*[A-Z][\w'’.-]*)*"
+LIST_UNIT = (
+    r"(?:districts?|provinces?|governorates?|states?|regions?|count(?:y|ies)|villages?|towns?|cit(?:y|ies)|"
+    r"areas?|fronts?|frontlines?|front lines?|neighbou?rhoods?|camps?|municipalit(?:y|ies))\b"
+)
+LIST_ITEM = rf"(?P<name>{LIST_NAME})(?:\s+{LIST_UNIT})?(?:\s*\((?P<containers>[^()]*)\))?"
+LIST_CUE = (
+    r"\b(?:in|on|at|near|across|around|inside|outside|throughout|"
+    r"(?:villages|towns|areas|districts|provinces|regions|fronts|parts|outskirts|neighbou?rhoods) of)\s+"
+    r"(?:the\s+)?(?:(?!(?:between|from|to)\b)[a-z][\w-]*\s+){0,2}?"
+)
+_ITEM_PLAIN = rf"{LIST_NAME}(?:\s+{LIST_UNIT})?(?:\s*\([^()]*\))?"  # LIST_ITEM without its groups
+PLACE_LIST_RE = re.compile(
+    rf"{LIST_CUE}(?P<list>{_ITEM_PLAIN}(?:\s*,\s*{_ITEM_PLAIN})*,?\s+and\s+{_ITEM_PLAIN})(?:\s+{LIST_UNIT})?"
+)
+# What may stand between a list and the containers written for all its items ("A and B villages in C, D").
+LIST_CONTAINER_GAP_RE = re.compile(r"\s*(?:,|\(|\bin\b|\bof\b)\s*")
+LIST_ITEM_RE = re.compile(LIST_ITEM)
+
+
+@dataclass(frozen=True)
+class _ListItem:
+    """One item of a coordinated list of places: its name and the bracketed containers written after it."""
+
+    name: Span
+    extent: Span  # the name with its unit word and brackets
+    containers: Span | None
+
+
+@dataclass(frozen=True)
+class _PlaceList:
+    items: tuple[_ListItem, ...]
+    end: int  # document offset where the list (with its closing unit word) ends
+
+
+@dataclass(frozen=True)
+class _ListedPlace:
+    item: _ListItem
+    place: Place
+
+
+def _place_list(c: _Candidate) -> _PlaceList | None:
+    """The first coordinated list of places in the candidate's clause."""
+    m = PLACE_LIST_RE.search(c.clause_text)
+    if m is None:
+        return None
+    base = c.clause_start + m.start("list")
+    items = []
+    for im in LIST_ITEM_RE.finditer(m.group("list")):
+        containers = None
+        if im.group("containers") is not None:
+            containers = Span(base + im.start("containers"), base + im.end("containers"), im.group("containers"))
+        items.append(
+            _ListItem(
+                name=Span(base + im.start("name"), base + im.end("name"), im.group("name")),
+                extent=Span(base + im.start(), base + im.end(), im.group(0)),
+                containers=containers,
+            )
+        )
+    return _PlaceList(tuple(items), c.clause_start + m.end())
+
+
+def _item_reading(item: _ListItem, places: Sequence[Place], main_country: str | None) -> Place | None:
+    """The most specific reading of the item's whole name (a reading of only part of it, "San Pablo" in "San
+    Pablo de X", is another place); failing that, of its innermost container, kept as the place of the item's
+    words ("Bab Ghaliq (Qaatabah, Ad Dali)": a front the gazetteer lacks, in Qaatabah)."""
+    own = [
+        p for p in places if p.evidence.spans[0].start == item.name.start and p.evidence.spans[0].end >= item.name.end
+    ]
+    if own:
+        return _best_place(own, main_country)
+    if item.containers is None:
+        return None
+    inside = [p for p in places if item.containers.start <= p.evidence.spans[0].start < item.containers.end]
+    container = _best_place(inside, main_country)
+    if container is None:
+        return None
+    evidence = Evidence(
+        container.evidence.doc_id,
+        (item.name, *container.evidence.spans),
+        f"{item.name.text!r} has no reading of its own; the container written after it: {container.evidence.reason}",
+    )
+    return replace(container, mention=item.name.text, evidence=evidence)
+
+
+ADMIN_LEVEL_FIELDS = {"ADM1": "admin1", "ADM2": "admin2"}
+
+
+def _contains(outer: Place, inner: Place) -> bool:
+    """True when ``outer`` is a country or admin unit holding ``inner`` ("Kabul, Afghanistan")."""
+    if outer.country is None or outer.country != inner.country or outer.geonameid == inner.geonameid:
+        return False
+    if outer.feature_code in COUNTRY_CODES:
+        return True
+    level = ADMIN_LEVEL_FIELDS.get(outer.feature_code or "")
+    return level is not None and getattr(outer, level) is not None and getattr(outer, level) == getattr(inner, level)
+
+
+def _is_unit(place: Place) -> bool:
+    return place.feature_code in COUNTRY_CODES or place.feature_code in ADMIN_LEVEL_FIELDS
+
+
+def _trailing_units(c: _Candidate, end: int) -> list[Place]:
+    """The countries and admin units written right after a list, which hold all its items ("A and B villages
+    in Chilpancingo, Guerrero": Guerrero)."""
+    units: list[Place] = []
+    for place in sorted(c.places, key=lambda p: p.evidence.spans[0].start):
+        span = place.evidence.spans[0]
+        if span.start < end:
+            continue
+        gap = c.clause_text[end - c.clause_start : span.start - c.clause_start]
+        if not LIST_CONTAINER_GAP_RE.fullmatch(gap):
+            break
+        if _is_unit(place):
+            units.append(place)
+        end = span.end
+    return units
+
+
+def _listed_places(c: _Candidate) -> list[_ListedPlace]:
+    """Each list item with its reading. An item that holds the item before it is that item's container
+    ("Kabul, Afghanistan and Herat"), not an item of its own; an item without a reading, or whose reading lies
+    outside a unit written after the whole list, is left out."""
+    found = _place_list(c)
+    if found is None:
+        return []
+    units = _trailing_units(c, found.end)
+    listed: list[_ListedPlace] = []
+    for item in found.items:
+        place = _item_reading(item, c.places, c.main_country)
+        if place is None or not all(_contains(u, place) for u in units):
+            continue
+        if listed and _contains(place, listed[-1].place):
+            continue
+        listed.append(_ListedPlace(item, place))
+    return listed
+
+
+def _share(total: int, k: int, n: int) -> int:
+    """The k-th of n even shares of ``total``, the remainder going one by one to the first (ACLED's split)."""
+    return total // n + (1 if k < total % n else 0)
+
+
+def _divided_claim(claim: Claim, k: int, n: int) -> Claim:
+    figure = claim.figure
+    assert figure is not None
+    low = _share(figure.low, k, n)
+    high = None if figure.high is None else _share(figure.high, k, n)
+    reason = f"{claim.evidence.reason}; {figure.low} divided among the {n} places listed, {low} for place {k + 1}"
+    return replace(
+        claim,
+        figure=replace(figure, low=low, high=high),
+        evidence=replace(claim.evidence, reason=reason),
+    )
+
+
+def _claims_for_item(claims: Sequence[Claim], listed: Sequence[_ListedPlace], k: int) -> list[Claim]:
+    """The claims of the k-th listed place: a figure written inside one item's words stays with that item;
+    every other figure of the clause is divided evenly among the items."""
+    mine: list[Claim] = []
+    for claim in claims:
+        start = claim.evidence.spans[0].start
+        owner = next((n for n, lp in enumerate(listed) if _within(start, lp.item.extent)), None)
+        if owner is not None:
+            if owner == k:
+                mine.append(claim)
+        elif claim.figure is not None:
+            mine.append(_divided_claim(claim, k, len(listed)))
+        else:
+            mine.append(claim)
+    return mine
+
+
+def _finer_place_outside(c: _Candidate, listed: Sequence[_ListedPlace]) -> bool:
+    """True when the clause names a place outside the list finer than every listed place: "arms for cadres
+    operating in Bihar and Jharkhand were seized in Ranchi" happened in Ranchi; the list of provinces says where
+    someone operates, not where the action took place."""
+    coarsest_finer = min(lp.place.geo_precision for lp in listed)
+    return any(
+        p.geo_precision < coarsest_finer
+        for p in c.places
+        if not any(_within(p.evidence.spans[0].start, lp.item.extent) for lp in listed)
+    )
+
+
+def _split_by_listed_places(c: _Candidate) -> list[_Candidate]:
+    """One candidate per place of a coordinated list in its clause, with the clause's toll divided among them."""
+    listed = _listed_places(c) if c.own_place else []
+    if len({lp.place.geonameid for lp in listed}) < 2 or _finer_place_outside(c, listed):
+        return [c]
+    return [
+        replace(
+            c,
+            places=[lp.place],
+            claims=_claims_for_item(c.claims, listed, k),
+            actors=list(c.actors),
+            more_triggers=list(c.more_triggers),
+            reasons=[*c.reasons, f"place {k + 1} of {len(listed)} listed: {lp.item.name.text!r}"],
+        )
+        for k, lp in enumerate(listed)
+    ]
 
 
 # Characters after a number in which a unit's name says whose figure it is ("seven fidayeen of the Majeed Brigade").

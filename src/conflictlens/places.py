@@ -1179,11 +1179,24 @@ def _cue_before(tk: _Tokens, first: int, places_before: set[int]) -> bool:
     if before == "of" and i > 0 and tk.lower[i - 1] in PLACE_NOUNS:
         return True
     if before in (",", "(", "and", "or") and i > 0:
+        i = _past_item_containers(tk, i)
         end = tk.end(i - 1)
         if end in places_before or (tk.words[i - 1] == "." and end - 1 in places_before):
             return True
         return _in_parenthetical_after_place_phrase(tk, i) or _after_place_phrase(tk, i)
     return False
+
+
+def _past_item_containers(tk: _Tokens, i: int) -> int:
+    """The list separator at ``i`` moved back over the previous item's bracketed containers (and the comma
+    before "and" that follows them): in "the A (X), B (Y), and C frontlines" B and C come right after a place
+    as "and X" does. Not over a bare comma before "and": "of Swansea, and Donald L. Smith" lists people."""
+    comma_and = tk.lower[i] in ("and", "or") and i > 2 and tk.words[i - 1] == "," and tk.words[i - 2] == ")"
+    if comma_and:
+        return i - 2
+    if tk.words[i] in (",", "and", "or") and i > 1 and tk.words[i - 1] == ")":
+        return i - 1
+    return i
 
 
 def _after_place_phrase(tk: _Tokens, comma: int) -> bool:
