@@ -509,8 +509,9 @@ GENERIC_NAMES = frozenset(
 ARTICLES = frozenset({"the", "The", "THE"})
 _CONTAINER_GAP = re.compile(r"\s*[,(]\s*|\s+in\s+")
 # After these words "of" writes the container too: "the Baglar neighbourhood of Bagcilar, Istanbul", "the Maden
-# district of Elazig". Not after "town" or "city": "the Aley town of Ain er Roummaneh" names the town last.
-PART_WORDS = frozenset({"neighbourhood", "neighborhood", "district", "suburb", "suburbs", "village", "quarter"})
+# district of Elazig", "the Sironch area of Gadchiroli District". Not after "town" or "city": "the Aley town of
+# Ain er Roummaneh" names the town last.
+PART_WORDS = frozenset({"neighbourhood", "neighborhood", "district", "suburb", "suburbs", "village", "quarter", "area"})
 _UNIT_CONTAINER_GAP = re.compile(r"\s+of\s+(?:the\s+)?")
 _DEMONYM_PREFIX = re.compile(r"^(?:pro|anti|ex|non)\s+")  # "pro-Ukrainian" counts as "Ukrainian"
 POSSESSIVES = frozenset({"'s", "’s", "'", "’"})
