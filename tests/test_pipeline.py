@@ -49,6 +49,23 @@ def test_history_is_not_an_event(pipeline) -> None:  # type: ignore[no-untyped-d
     assert result.problem is not None and "no events" in result.problem.reason
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Doctors in Kasese said eleven villagers died of an unidentified disease last week.",
+        "Officials in Kasese said the symptoms shown by the dead were rashes and bleeding.",
+        "A bus crash near Kasese killed eleven passengers on Monday.",
+    ],
+)
+def test_deaths_from_disease_or_accidents_are_no_political_violence(pipeline, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert run(pipeline, text).events == ()
+
+
+def test_political_violence_beside_a_disease_is_still_an_event(pipeline) -> None:  # type: ignore[no-untyped-def]
+    text = "Police beat a man in Kasese for not wearing a mask during the coronavirus outbreak."
+    assert [e.sub_event_type for e in run(pipeline, text).events] == ["Attack"]
+
+
 def test_off_topic_and_non_english_reports_give_no_events_with_a_reason(pipeline) -> None:  # type: ignore[no-untyped-def]
     sport = run(pipeline, "The home side won the cup final 3-1 on Saturday after a late goal from their captain.")
     assert sport.events == () and sport.problem is not None

@@ -303,7 +303,11 @@ NON_POLITICAL_RE = re.compile(
     r"collaps\w+|(?:car|bus|train|plane|road|air) (?:crash|accident)|crash(?:ed)?|derail\w*|accidents?|"
     r"stampede|drown\w*|ammonium nitrate|poison(?:ing|ed)|spurious liquor|toxins?|sanctions?|"
     r"(?:missile|nuclear|weapons?) tests?|test[- ]fir\w+|"
-    r"launch(?:ed|es)? (?:a |an )?(?:\w+ )?(?:missile|rocket|satellite))\b",
+    r"launch(?:ed|es)? (?:a |an )?(?:\w+ )?(?:missile|rocket|satellite)|"
+    # deaths from disease: "eight people died of the yet unidentified disease", "symptoms exhibited by the dead"
+    r"(?:died|dead|deaths?) (?:of|from) (?:[\w-]+ ){0,4}(?:diseases?|illness\w*|infections?|virus|bacteri\w+|"
+    r"fever|cholera|malaria|measles|ebola|meningitis|dengue|covid\S*|coronavirus)|"
+    r"symptoms (?:[\w-]+ ){0,3}(?:the )?(?:dead|deceased|victims))\b",
     re.IGNORECASE,
 )
 NON_POLITICAL_TYPES = frozenset(
