@@ -497,3 +497,25 @@ def test_a_list_of_provinces_beside_a_town_says_where_someone_operates(pipeline)
         "Police seized arms meant for rebels operating in Assam and Manipur from a house in Guwahati on Monday.",
     )
     assert [e.place.name for e in result.events if e.place is not None] == ["Guwahati"]
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        ("Farmers who truck maize from Nairobi protested in Kisumu on Monday.", "Kisumu"),
+        ("Police arrested two robbery suspects from Mombasa on Monday.", "Mombasa"),  # taken from there
+        ("Hundreds of teachers marched from Mombasa to Kisumu on Monday to demand their pay.", "Mombasa"),  # a route
+        ("Gunmen killed a farmer 15 kilometres from Mombasa on Monday.", "Mombasa"),  # a distance from it
+    ],
+)
+def test_a_place_people_or_goods_came_from_is_not_where_it_happened(pipeline, text: str, place: str) -> None:  # type: ignore[no-untyped-def]
+    (event,) = run(pipeline, text).events
+    assert event.place is not None and event.place.name == place
+
+
+def test_a_town_named_for_its_subdivision_places_the_event_in_the_subdivision(pipeline) -> None:  # type: ignore[no-untyped-def]
+    (event,) = run(
+        pipeline, "Soldiers burned houses in Kikaikelaki village, Kumbo subdivision (Bui, Nord-Ouest)."
+    ).events
+    assert event.place is not None and event.place.name == "Kumbo"
+    assert event.place.geo_precision == 2  # somewhere in the subdivision, not in the town

@@ -253,7 +253,9 @@ def _candidate_for_clause(i: int, clause: Span, sent: Span, idx: _Index) -> _Can
         sub_event_type=sub,
         trigger=trigger,
         sentence=i,
-        places=[p for p in idx.places.get(i, []) if _within(p.evidence.spans[0].start, clause)],
+        places=_without_origins(
+            [p for p in idx.places.get(i, []) if _within(p.evidence.spans[0].start, clause)], clause
+        ),
         actors=[a for a in idx.actors.get(i, []) if _within(a.evidence.spans[0].start, clause)],
         claims=[c for c in idx.claims.get(i, []) if _within(c.evidence.spans[0].start, clause)],
         time=dates[0].time if dates else None,
@@ -265,6 +267,49 @@ def _candidate_for_clause(i: int, clause: Span, sent: Span, idx: _Index) -> _Can
     )
     candidate.own_place = bool(candidate.places)
     return candidate
+
+
+# "from X" before a place: where people or goods came from ("citizens who had come from Lima", "the body's
+# arrival from Istanbul"), not where the clause's action happened; "from X to Y" is a route, and the event's.
+ORIGIN_BEFORE_RE = re.compile(r"\bfrom\s+(?:the\s+)?$", re.IGNORECASE)
+ROUTE_AFTER_RE = re.compile(r"^\s+to\s", re.IGNORECASE)
+CONTAINER_AFTER_RE = re.compile(r"^\s*[,(]\s*$")  # "from Redeyef (Gafsa)": the bracket is an origin too
+# "arrested two cadres from Jhatira village", "recovered arms from X": taken from a place is done there (South
+# Asian English usage; reading these as origins lost 15 satp rows within 25 km).
+TAKEN_FROM_RE = re.compile(
+    r"\b(?:arrest|apprehend|nab|detain|abduct|kidnap|rescu|recover|seiz|confiscat|pick(?:ed)? up|round(?:ed)? up|"
+    r"evacuat|loot|stole|snatch)\w*\b[^.]{0,200}\bfrom\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+# "15 kilometres from Midnapore": a distance from a place locates the event by it.
+DISTANCE_FROM_RE = re.compile(r"\b(?:kms?|kilomet(?:er|re)s?|miles?)\s+from\s+(?:the\s+)?$", re.IGNORECASE)
+
+
+def _without_origins(places: list[Place], clause: Span) -> list[Place]:
+    """The clause's places less those written as an origin ("from X", and its containers), unless only
+    origins are named."""
+    here: list[Place] = []
+    previous_end, previous_origin = -1, False
+    for place in places:
+        start, end = place.evidence.spans[0].start - clause.start, place.evidence.spans[0].end - clause.start
+        origin = _is_origin(clause.text[:start], clause.text[end:]) or (
+            previous_origin and CONTAINER_AFTER_RE.match(clause.text[previous_end:start]) is not None
+        )
+        if not origin:
+            here.append(place)
+        previous_end, previous_origin = end, origin
+    return here or places
+
+
+def _is_origin(before: str, after: str) -> bool:
+    """ "goods from Turkey", "fighters from Deir-ez-Zor"; not "from Beirut to Tripoli", "arrested from X", "5 km
+    from X"."""
+    return (
+        ORIGIN_BEFORE_RE.search(before) is not None
+        and TAKEN_FROM_RE.search(before) is None
+        and DISTANCE_FROM_RE.search(before) is None
+        and ROUTE_AFTER_RE.match(after) is None
+    )
 
 
 def _first_trigger(text: str) -> tuple[str, re.Match[str]] | None:

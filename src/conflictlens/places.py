@@ -185,6 +185,10 @@ HINT_WORDS: dict[str, frozenset[str]] = {
     "lga": frozenset({"ADM2"}),
     "municipality": frozenset({"ADM2", "ADM3"}),
     "tehsil": frozenset({"ADM3"}),
+    "subdivision": frozenset({"ADM3"}),  # Cameroon, Côte d'Ivoire: "Mbouda subdivision (Bamboutos, Ouest)"
+    "commune": frozenset({"ADM2", "ADM3", "ADM4"}),  # Burundi, Mali: admin2 or below
+    "payam": frozenset({"ADM3"}),  # South Sudan: "Kongor payam"
+    "regency": frozenset({"ADM2"}),  # Indonesia: "Keerom Regency"
     "province": frozenset({"ADM1"}),
     "governorate": frozenset({"ADM1"}),
     "state": frozenset({"ADM1"}),
@@ -1769,7 +1773,9 @@ def _precision(place: GazPlace, mention: _Mention) -> int:
     if place.is_country or place.feature_code in ("ADM1", "CONT") or place.feature_class == "L":
         return PRECISION_REGION
     if place.feature_class == "P":
-        return PRECISION_NEAR if mention.near else PRECISION_TOWN
+        # "Ghatshila subdivision" read as the town it is named after: the event is somewhere in the unit
+        unit_only = bool(mention.hint & ADMIN_HINT) and not any(code.startswith("PPL") for code in mention.hint)
+        return PRECISION_NEAR if mention.near or unit_only else PRECISION_TOWN
     return PRECISION_NEAR
 
 
