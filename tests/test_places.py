@@ -485,3 +485,13 @@ def test_a_list_item_after_a_place_and_its_brackets_is_cued(nlp: Any, gazetteer:
     places = by_mention(places_of(text, nlp, gazetteer))
     assert places["Al Jawf"].feature_code == "ADM1"
     assert places["Mocha"].admin1 == places["Taizz"].admin1
+
+
+def test_a_cued_village_no_other_place_is_named_after_is_taken_however_small(nlp: Any, gazetteer: Gazetteer) -> None:
+    # spaCy does not always see a small village as a place: the cue "near" and a name only one place has do
+    text = "Monitors counted nine explosions near Samiilove on Tuesday."
+    doc = nlp(text)
+    doc.ents = []
+    places = resolve_places(doc, document(text), gazetteer=gazetteer)
+    assert [(p.name, p.country) for p in places] == [("Samiilove", "Ukraine")]
+    assert len(gazetteer.candidates("Samiilove")) == 1 and gazetteer.candidates("Samiilove")[0].place.population < 1000

@@ -161,7 +161,8 @@ ADMIN_MENTION_VOTE = 1.0
 DEMONYM_VOTE = 0.5  # "Pakistani soldiers" says less about where than "in Pakistan"
 PLACE_VOTE = 1.0  # a town votes for its country and admin1 in the second round
 # A town outside spaCy's place entities is read as a toponym only if it is this large or lies in a country
-# with at least MIN_LOCAL_COUNTRY_SHARE of the document's votes.
+# with at least MIN_LOCAL_COUNTRY_SHARE of the document's votes, or if no other place has its name and a
+# locative cue stands before it ("near Hnutove": 6 more acled rows within 25 km, geoparsing unchanged).
 CUED_MIN_POPULATION = 1_000
 MIN_LOCAL_COUNTRY_SHARE = 0.25
 # A small town in a country no other name of the document votes for is dropped when another country has at least
@@ -1126,6 +1127,7 @@ def _accept_cued(
             c.place.population >= CUED_MIN_POPULATION
             or c.place.feature_class == "A"
             or context.country_share(c.place.country_iso2) >= MIN_LOCAL_COUNTRY_SHARE
+            or (len(candidates) == 1 and c.kind == KIND_NAME and not local_only)  # "near Hnutove": no other
         )
         for c in candidates
     )
