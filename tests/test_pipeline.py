@@ -253,6 +253,12 @@ def test_crowd_property_and_territory_triggers(pipeline, text: str, sub_event_ty
         ("A drone operated by the rebels targeted an air base near Hama on Monday.", "Air/drone strike"),
         ("A robbery suspect escaped after exchanging fire with police in Recife on Tuesday.", "Armed clash"),
         ("A woman was stabbed by a man in Haifa on Sunday.", "Attack"),
+        (
+            "A shell fired by the rebels fell in a market in Sirte on Monday.",
+            "Shelling/artillery/missile attack",
+        ),
+        ("Armed men used explosives to open a bank vault in Recife on Tuesday.", "Remote explosive/landmine/IED"),
+        ("Militiamen forcibly disappeared a street vendor in Taizz on Sunday.", "Abduction/forced disappearance"),
     ],
 )
 def test_weapon_named_after_its_target_and_stabbings(pipeline, text: str, sub_event_type: str) -> None:  # type: ignore[no-untyped-def]
