@@ -190,6 +190,7 @@ def test_a_doc_of_another_text_is_refused(nlp: Any, gazetteer: Gazetteer) -> Non
         ("According to the Times of India, police shot dead two men in Bihar.", "India", "Bihar"),
         ("Traders protesting the rise of the US dollar blocked a road in Quetta.", "United States", "Quetta"),
         ("Workers of the Karachi Steel Mills Company staged a sit-in in Hyderabad.", "Karachi", "Hyderabad"),
+        ("Gunmen opened fire in Baghdad street of Damascus on Monday.", "Baghdad", "Damascus"),
     ],
 )
 def test_a_place_inside_an_outlet_street_company_or_currency_name_is_not_where_it_happened(
@@ -495,3 +496,11 @@ def test_a_cued_village_no_other_place_is_named_after_is_taken_however_small(nlp
     places = resolve_places(doc, document(text), gazetteer=gazetteer)
     assert [(p.name, p.country) for p in places] == [("Samiilove", "Ukraine")]
     assert len(gazetteer.candidates("Samiilove")) == 1 and gazetteer.candidates("Samiilove")[0].place.population < 1000
+
+
+def test_a_salient_place_at_the_start_of_a_persons_name_is_not_taken(nlp: Any, gazetteer: Gazetteer) -> None:
+    # "Nelson" (a New Zealand region) begins the municipality "Nelson Mandela Bay", read by spaCy as a person
+    text = "Teachers marched in Uitenhage (Nelson Mandela Bay, Eastern Cape) over unpaid wages."
+    places = places_of(text, nlp, gazetteer)
+    assert "New Zealand" not in [p.country for p in places]
+    assert by_mention(places)["Uitenhage"].country == "South Africa"

@@ -118,6 +118,8 @@ COMPANY_WORDS = frozenset(
     {"company", "companies", "corporation", "corp", "inc", "incorporated", "ltd", "limited", "plc", "llc"}
     | {"enterprises", "industries", "holdings"}
 )
+# Words that end a street's name in any case: "Raju street", "Kazanci Yokusu street" are no towns.
+STREET_WORDS = frozenset({"street", "avenue", "boulevard", "lane"})
 # Capitalised words between a toponym and the company word ("Kerman Coal Mine Company": three).
 MAX_COMPANY_NAME_WORDS = 3
 # Words after a country's name that make it the owner of what follows, not a place: "U.S. troops", "UK officials".
@@ -1098,14 +1100,13 @@ def _accept_cued(
         return any(c.kind == KIND_ALIAS for c in candidates)
     salient = any(_is_salient(c.place) for c in candidates if c.kind in (KIND_ALIAS, KIND_NAME))
     named_unit = last > first and tk.lower[last] in HINT_WORDS  # "Butler County", "Sokoto State"
+    locative = _cue_before(tk, first, ends)
     cue = (
-        named_unit
-        or bool(mention.hint)
-        or mention.mention_end > mention.end
-        or _cue_before(tk, first, ends)
-        or _cue_after(tk, first, last)
+        named_unit or bool(mention.hint) or mention.mention_end > mention.end or locative or _cue_after(tk, first, last)
     )
-    if salient and (cue or (tk.label[first] == "ORG" and not local_only)):  # not "Falcón" of "Lidia Falcón"
+    # not "Falcón" of "Lidia Falcón", nor "Nelson" of "(Nelson Mandela Bay, Eastern Cape)": part of a person's name
+    person_part = local_only and tk.label[first] == "PERSON"
+    if salient and ((cue and not person_part) or (tk.label[first] == "ORG" and not local_only)):
         return True
     if not cue:
         # "militants attacked Turbat": a verb whose object is usually a place, for a town of the context
@@ -1127,7 +1128,7 @@ def _accept_cued(
             c.place.population >= CUED_MIN_POPULATION
             or c.place.feature_class == "A"
             or context.country_share(c.place.country_iso2) >= MIN_LOCAL_COUNTRY_SHARE
-            or (len(candidates) == 1 and c.kind == KIND_NAME and not local_only)  # "near Hnutove": no other
+            or (len(candidates) == 1 and c.kind == KIND_NAME and locative and not local_only)  # "near Hnutove"
         )
         for c in candidates
     )
@@ -1251,7 +1252,7 @@ def _inside_other_name(tk: _Tokens, mention: _Mention) -> bool:
         return True
     if after < len(tk) and tk.lower[after] in CURRENCY_WORDS:
         return True
-    if _starts_company_name(tk, after):
+    if _starts_company_name(tk, after) or _starts_street_name(tk, after):
         return True
     before = first - 2
     return (
@@ -1269,6 +1270,17 @@ def _starts_company_name(tk: _Tokens, i: int) -> bool:
             return False
         if tk.lower[j].rstrip(".") in COMPANY_WORDS:
             return True
+    return False
+
+
+def _starts_street_name(tk: _Tokens, i: int) -> bool:
+    """Whether a street word follows from token ``i``, after at most one more capitalised word: "street",
+    "Yokusu street"."""
+    for j in range(i, min(i + 2, len(tk))):
+        if tk.lower[j] in STREET_WORDS:
+            return True
+        if not tk.words[j][:1].isupper():
+            return False
     return False
 
 
