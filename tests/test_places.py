@@ -504,3 +504,13 @@ def test_a_salient_place_at_the_start_of_a_persons_name_is_not_taken(nlp: Any, g
     places = places_of(text, nlp, gazetteer)
     assert "New Zealand" not in [p.country for p in places]
     assert by_mention(places)["Uitenhage"].country == "South Africa"
+
+
+def test_an_admin1_name_that_is_a_bigger_city_abroad_does_not_vote_for_its_country(
+    nlp: Any, gazetteer: Gazetteer
+) -> None:
+    # Sao Vicente is an island of Cabo Verde and a Brazilian city of 350,000; it must not pull Sao Paulo to Cabo Verde
+    text = "Police officers shot two robbery suspects in Sao Vicente, Sao Paulo, on Friday night."
+    places = by_mention(places_of(text, nlp, gazetteer))
+    assert places["Sao Vicente"].country == "Brazil"
+    assert places["Sao Paulo"].country == "Brazil"

@@ -1362,13 +1362,19 @@ def _initial_context(mentions: Sequence[_Mention], gaz: Gazetteer) -> _Context:
             admin1 = [c.place for c in mention.candidates if c.place.feature_code == "ADM1"]
         if countries:
             context.vote(mention.key, countries[0].country_iso2, None, _country_vote(mention))
-        elif len(admin1) == 1:
+        elif len(admin1) == 1 and not _outweighed_abroad(admin1[0], strong):
             context.vote(mention.key, admin1[0].country_iso2, admin1[0].admin1, ADMIN_MENTION_VOTE)
         else:
             places = {c.place.country_iso2 for c in (strong or mention.candidates)}
             if len(places) == 1:
                 context.vote(mention.key, next(iter(places)), None, PLACE_VOTE)
     return context
+
+
+def _outweighed_abroad(unit: GazPlace, candidates: Sequence[Candidate]) -> bool:
+    """Whether a place of another country, called by the same name, is bigger than the admin1 unit: "Sao
+    Vicente" is an island of Cabo Verde but more often the Brazilian city, so it votes for neither."""
+    return any(c.place.country_iso2 != unit.country_iso2 and c.place.population > unit.population for c in candidates)
 
 
 def _votes(mention: _Mention) -> bool:
