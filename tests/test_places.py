@@ -269,6 +269,8 @@ def test_an_abbreviation_needs_its_dot(nlp: Any, gazetteer: Gazetteer) -> None:
         # an adjective between the cue and the name
         ("Students marched in central Thessaloniki on Monday.", "Thessaloniki"),
         ("Clashes erupted in Ar-Raqqa city.", "Ar Raqqah"),
+        # a capitalised particle ends the name ("Sur", south)
+        ("Workers protested in La Paz, Baja California Sur, over unpaid wages.", "Baja California Sur"),
     ],
 )
 def test_whole_names_are_found(text: str, name: str, nlp: Any, gazetteer: Gazetteer) -> None:

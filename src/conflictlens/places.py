@@ -1036,7 +1036,7 @@ def _places_in_run(
         for j in range(min(last, i + MAX_CHUNK_TOKENS - 1), i - 1, -1):
             if (i, j) not in known_names:
                 known_names[(i, j)] = (
-                    tk.lower[j] not in NAME_PARTICLES
+                    (tk.lower[j] not in NAME_PARTICLES or (j > i and tk.words[j][:1].isupper()))  # "... Sur"
                     and not (tk.stop[i] and not tk.words[i].isupper() and not _article_joined(tk, i))
                     and _trim(tk, i, j) == (i, j)
                     and gaz.has_name(tk.text[tk.idx[i] : tk.end(j)])
