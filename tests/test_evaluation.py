@@ -693,6 +693,9 @@ def test_proposed_floors_never_exceed_the_measurement_and_ceilings_never_undercu
         assert proposed_bound("fatalities_exact", value) <= value
         assert proposed_bound("fatalities_exact", value) >= value - 0.02
     assert proposed_bound("median_error_km", 12.3) >= 12.3
+    # a first-floor target that is met is the floor, even inside the noise margin; one not met is not
+    assert proposed_bound("place_f1", 0.4022, target=0.40) == 0.40
+    assert proposed_bound("place_f1", 0.3975, target=0.40) == 0.38
 
 
 def test_violations_and_digest_changes_are_reported() -> None:
