@@ -120,6 +120,7 @@ COMPANY_WORDS = frozenset(
 )
 # Words that end a street's name in any case: "Raju street", "Kazanci Yokusu street" are no towns.
 STREET_WORDS = frozenset({"street", "avenue", "boulevard", "lane"})
+MAX_STREET_NAME_WORDS = 1  # capitalised words between a toponym and the street word ("Kazanci Yokusu street")
 # Capitalised words between a toponym and the company word ("Kerman Coal Mine Company": three).
 MAX_COMPANY_NAME_WORDS = 3
 # Words after a country's name that make it the owner of what follows, not a place: "U.S. troops", "UK officials".
@@ -933,14 +934,16 @@ def _cued_mentions(
                 mentions.append(mention)
                 ends.update((mention.end, mention.mention_end))
                 taken[mention.start : mention.end] = [True] * (mention.end - mention.start)
-    votes = _initial_context(mentions, gaz)  # the cued names found above vote too
-    if votes.main_country() is not None:
-        ends = {m.end for m in mentions} | {m.mention_end for m in mentions}
-        for first, last in list(_capitalised_runs(tk, taken)):
-            variant = _spelling_variant_mention(tk, first, last, gaz, votes, ends)
-            if variant is not None:
-                found.append(variant)
-                taken[variant.start : variant.end] = [True] * (variant.end - variant.start)
+    ends = {m.end for m in mentions} | {m.mention_end for m in mentions}
+    unknown = [
+        m for first, last in _capitalised_runs(tk, taken) if (m := _unknown_cued_run(tk, first, last, gaz, ends))
+    ]
+    if unknown:
+        votes = _initial_context(mentions, gaz)  # the cued names found above vote too
+        for mention in unknown:
+            if _read_as_spelling_variant(mention, gaz, votes):
+                found.append(mention)
+                taken[mention.start : mention.end] = [True] * (mention.end - mention.start)
     for ent in ents:
         if ent.label_ in EMBEDDING_LABELS and not any(taken[tk.idx[i]] for i in range(ent.start, ent.end)):
             embedded = _embedded_mention(tk, ent.start, ent.end - 1, gaz, context)
@@ -952,14 +955,9 @@ def _cued_mentions(
 _CUE_RULE, _INSIDE_RULE, _REPEAT_RULE = "cue", "inside", "repeat"
 
 
-def _spelling_variant_mention(
-    tk: _Tokens, first: int, last: int, gaz: Gazetteer, votes: _Context, ends: set[int]
-) -> _Mention | None:
+def _unknown_cued_run(tk: _Tokens, first: int, last: int, gaz: Gazetteer, ends: set[int]) -> _Mention | None:
     """A whole capitalised run that reads as a place ("in X", "X village") but that the gazetteer lacks as
-    written, read as a place of the document's country spelled alike, in one of its provinces if its other
-    names name any: "in Khaldeh" is Khaldah, "Joub Jannine" Joubb Jannine, "Chargaon mines in Kanker District"
-    no Chirgaon of another state. Transliterations of one name differ in their vowels, doubled letters and
-    article."""
+    written: a candidate for :func:`_read_as_spelling_variant`."""
     first, last = _trim(tk, first, last)
     if first > last or last - first >= MAX_CHUNK_TOKENS or tk.stop[first]:
         return None
@@ -970,16 +968,22 @@ def _spelling_variant_mention(
         return None
     if not (mention.hint or _cue_before(tk, first, ends)):
         return None
-    if gaz.has_name(mention.text):
-        return None
+    return None if gaz.has_name(mention.text) else mention
+
+
+def _read_as_spelling_variant(mention: _Mention, gaz: Gazetteer, votes: _Context) -> bool:
+    """Give an unknown cued name the readings of the places of the document's country spelled alike, in one of
+    its provinces if its other names name any: "in Khaldeh" is Khaldah, "Joub Jannine" Joubb Jannine,
+    "Chargaon mines in Kanker District" no Chirgaon of another state. Transliterations of one name differ in
+    their vowels, doubled letters and article. Whether any was found."""
     country = votes.main_country()
-    candidates = gaz.spelling_variants(mention.text, country)[:MAX_CANDIDATES] if country else []
+    if country is None:
+        return False
+    candidates = gaz.spelling_variants(mention.text, country)[:MAX_CANDIDATES]
     if any(unit[0] == country for unit in votes.admin1):
         candidates = [c for c in candidates if votes.in_admin1(c.place)]
-    if not candidates:
-        return None
     mention.candidates = tuple(candidates)
-    return mention
+    return bool(candidates)
 
 
 def _capitalised_runs(tk: _Tokens, taken: list[bool]) -> Iterator[tuple[int, int]]:
@@ -1252,7 +1256,9 @@ def _inside_other_name(tk: _Tokens, mention: _Mention) -> bool:
         return True
     if after < len(tk) and tk.lower[after] in CURRENCY_WORDS:
         return True
-    if _starts_company_name(tk, after) or _starts_street_name(tk, after):
+    if _name_ends_in(tk, after, COMPANY_WORDS, MAX_COMPANY_NAME_WORDS):
+        return True
+    if _name_ends_in(tk, after, STREET_WORDS, MAX_STREET_NAME_WORDS, any_case=True):
         return True
     before = first - 2
     return (
@@ -1263,23 +1269,14 @@ def _inside_other_name(tk: _Tokens, mention: _Mention) -> bool:
     )
 
 
-def _starts_company_name(tk: _Tokens, i: int) -> bool:
-    """Whether the capitalised words from token ``i`` end in a company word: "Phosphate Company", "Corp"."""
-    for j in range(i, min(i + MAX_COMPANY_NAME_WORDS + 1, len(tk))):
-        if not tk.words[j][:1].isupper():
-            return False
-        if tk.lower[j].rstrip(".") in COMPANY_WORDS:
+def _name_ends_in(tk: _Tokens, i: int, words: frozenset[str], between: int, *, any_case: bool = False) -> bool:
+    """Whether one of ``words`` follows from token ``i`` after at most ``between`` capitalised words, itself
+    capitalised unless ``any_case``: "Phosphate Company" (a company), "Yokusu street" (a street)."""
+    for j in range(i, min(i + between + 1, len(tk))):
+        capitalised = tk.words[j][:1].isupper()
+        if tk.lower[j].rstrip(".") in words and (capitalised or any_case):
             return True
-    return False
-
-
-def _starts_street_name(tk: _Tokens, i: int) -> bool:
-    """Whether a street word follows from token ``i``, after at most one more capitalised word: "street",
-    "Yokusu street"."""
-    for j in range(i, min(i + 2, len(tk))):
-        if tk.lower[j] in STREET_WORDS:
-            return True
-        if not tk.words[j][:1].isupper():
+        if not capitalised:
             return False
     return False
 
