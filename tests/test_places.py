@@ -269,6 +269,8 @@ def test_an_abbreviation_needs_its_dot(nlp: Any, gazetteer: Gazetteer) -> None:
         # an adjective between the cue and the name
         ("Students marched in central Thessaloniki on Monday.", "Thessaloniki"),
         ("Clashes erupted in Ar-Raqqa city.", "Ar Raqqah"),
+        # the article between hyphens, as French and Levantine spellings write it
+        ("QSD fighters raided a house in Gharibah in Deir-ez-Zor on Monday.", "Deir ez-Zor"),
         # a capitalised particle ends the name ("Sur", south)
         ("Workers protested in La Paz, Baja California Sur, over unpaid wages.", "Baja California Sur"),
     ],

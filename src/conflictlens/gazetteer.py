@@ -48,7 +48,7 @@ from .errors import GazetteerError
 logger = logging.getLogger(__name__)
 
 CACHE_ENV = "CONFLICTLENS_CACHE"
-SCHEMA_VERSION = 2  # bump when the table layout or the build changes; an older index is rebuilt
+SCHEMA_VERSION = 3  # bump when the table layout or the build changes; an older index is rebuilt
 INDEX_FILENAME = f"gazetteer-v{SCHEMA_VERSION}.sqlite"
 INSERT_BATCH = 20_000  # rows per executemany; larger batches gave no further build speed-up
 JSON_CHUNK_CHARS = 1 << 20  # cities500.json is streamed in 1 M-character chunks (keeps the build < 100 MB)
@@ -90,7 +90,10 @@ UNIT_PREFIXES = ("kabupaten", "kota", "provincia de", "province of", "departamen
 GEONAMES_COLUMNS = 19
 # The Arabic article, as transliterations write it before a name ("Ar-Raqqa", "As Suwayda", "Al Bab"); a name
 # the gazetteer lacks with it is looked up without it.
-ARABIC_ARTICLES = frozenset({"al", "el", "ar", "as", "ash", "ad", "adh", "az", "at", "ath", "an"})
+ARABIC_ARTICLES = frozenset(
+    {"al", "el", "ar", "as", "ash", "ad", "adh", "az", "at", "ath", "an"}
+    | {"ez", "es", "ed", "er", "ech", "esh"}  # French and Levantine spellings: "Deir ez-Zor", "Ech Chouaifat"
+)
 # Spelling skeletons shorter than this ("hd" of "Hadi") match too many unrelated names to be worth a guess.
 MIN_SPELLING_SKELETON = 4
 # At most one edit per this many letters between a spelling and the gazetteer's ("Khaldeh"/"Khaldah": 1 in 7,

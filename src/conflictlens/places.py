@@ -423,6 +423,13 @@ NAME_PARTICLES = frozenset(
         "y",
         "and",
         "e",  # Persian ezafe: "Kut e Abdollah", "Mazar e Sharif"
+        # the Arabic article as French and Levantine transliterations write it: "Deir-ez-Zor", "Ain er Roummaneh"
+        "ez",
+        "es",
+        "ed",
+        "er",
+        "ech",
+        "esh",
     }
 )
 # Lower-case words an entity is widened over when that makes a longer known name: "Port" + "of" + "Spain".
@@ -1004,11 +1011,28 @@ def _capitalised_runs(tk: _Tokens, taken: list[bool]) -> Iterator[tuple[int, int
         joins = first >= 0 and follows
         if joins and (tk.lower[i] in NAME_PARTICLES or (tk.words[i] in ("-", "–") and not tk.space[i - 1])):
             continue
+        if first >= 0 and _inside_hyphened_particle(tk, i, taken):
+            continue
         if first >= 0:
             yield first, i - 1
         first = -1
     if first >= 0:
         yield first, len(tk) - 1
+
+
+def _inside_hyphened_particle(tk: _Tokens, i: int, taken: list[bool]) -> bool:
+    """Whether token ``i`` is the first hyphen or the particle of "-ez-" in "Deir-ez-Zor"."""
+    hyphens = ("-", "–")
+    start = i if tk.words[i] in hyphens else i - 1
+    return (
+        start >= 0
+        and start + 3 < len(tk)
+        and tk.words[start] in hyphens
+        and tk.lower[start + 1] in NAME_PARTICLES
+        and tk.words[start + 2] in hyphens
+        and not (tk.space[start] or tk.space[start + 1] or tk.space[start + 2])
+        and _name_word(tk, start + 3, taken)
+    )
 
 
 def _past_particles(tk: _Tokens, i: int) -> int:
