@@ -212,6 +212,31 @@ def test_a_parenthesis_after_an_unknown_place_names_its_containers(nlp: Any, gaz
     assert places_of("Rebels praised the Zorblax plan (Misrata) on Monday.", nlp, gazetteer) == []
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # no locative cue before the unknown name: the brackets alone write its district and province
+        ("Militiamen opened fire in the Zorblax section (Gaalkacyo, Mudug) on Monday.", ["Gaalkacyo", "Mudug"]),
+        ("Rebels looted goods from Zorblax village (Shabunda, Sud-Kivu).", ["Shabunda", "Sud-Kivu"]),
+        ("Artillery fire was reported around Zorblax (An Nuqat al Khams).", ["An Nuqat al Khams"]),
+        # a capitalised name goes on after the brackets: a maiden name, not a place
+        ("June V. (Watson) Schell died on Thursday.", []),
+        # a bearing, and an acronym's plural (an alternate name of Haiti's Ouest is "Lwes")
+        ("The Inspector General of Police (South West) met the press.", []),
+        ("Five Left Wing Extremists (LWEs) were arrested.", []),
+        # a town in brackets without a cue is a person's party or town of origin, not a container
+        ("Councillor Brian Meaney (Davis) spoke at the meeting.", []),
+    ],
+)
+def test_brackets_after_a_name_hold_its_admin_units(
+    text: str, expected: list[str], nlp: Any, gazetteer: Gazetteer
+) -> None:
+    places = places_of(text, nlp, gazetteer)
+    assert [p.evidence.spans[0].text for p in places] == expected
+    assert len({p.country for p in places}) <= 1
+    assert_evidence_is_exact(places, text)
+
+
 def test_a_small_foreign_namesake_in_a_report_about_one_country_is_dropped(nlp: Any, gazetteer: Gazetteer) -> None:
     # "Daman" is a town in India; in a report whose other names are all Syrian it is a village the gazetteer lacks
     text = "Fighters clashed in the village of Daman near Deir ez-Zor, in eastern Syria, and in Raqqa."

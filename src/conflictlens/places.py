@@ -178,6 +178,10 @@ FOREIGN_CONTEXT_SHARE = 0.5
 EMBEDDED_MIN_POPULATION = 100_000
 EMBEDDED_LOCAL_MIN_POPULATION = 5_000
 MAX_CHUNK_TOKENS = 6  # longer capitalised runs are headlines or titles; only their parts are tried
+# "(Gaalkacyo, Mudug)": a district and a province; longer lists in brackets are lists of places, not containers
+MAX_CONTAINERS_IN_BRACKETS = 2
+# "Garsoor section (Gaalkacyo, Mudug)": lower-case words between a name and the brackets that locate it
+MAX_WORDS_BEFORE_BRACKETS = 2
 MAX_ACRONYM_CHARS = 4  # "BLA", "JWS": all-capital words this short name organisations, not places
 
 # Words after a toponym that say what kind of place it is, and the features they want.
@@ -968,7 +972,7 @@ def _unknown_cued_run(tk: _Tokens, first: int, last: int, gaz: Gazetteer, ends: 
     first, last = _trim(tk, first, last)
     if first > last or last - first >= MAX_CHUNK_TOKENS or tk.stop[first]:
         return None
-    if first == last and tk.words[first].isupper() and len(tk.words[first]) <= MAX_ACRONYM_CHARS:
+    if first == last and _is_acronym(tk.words[first]):
         return None
     mention = _mention(tk, first, last)
     if mention.key in GENERIC_NAMES or mention.key in load_demonyms():
@@ -1065,7 +1069,12 @@ def _places_in_run(
             if (i, j) not in known_names:
                 known_names[(i, j)] = (
                     (tk.lower[j] not in NAME_PARTICLES or (j > i and tk.words[j][:1].isupper()))  # "... Sur"
-                    and not (tk.stop[i] and not tk.words[i].isupper() and not _article_joined(tk, i))
+                    and not (
+                        tk.stop[i]
+                        and not tk.words[i].isupper()
+                        and not _article_joined(tk, i)
+                        and not _capitalised_article(tk, i)
+                    )
                     and _trim(tk, i, j) == (i, j)
                     and gaz.has_name(tk.text[tk.idx[i] : tk.end(j)])
                 )
@@ -1093,6 +1102,24 @@ def _places_in_run(
 def _article_joined(tk: _Tokens, i: int) -> bool:
     """ "As-Sweida", "An-Nasiriyah": a word that is English elsewhere, hyphened to the name as its article."""
     return tk.lower[i] in ARABIC_ARTICLES and i + 1 < len(tk) and tk.words[i + 1] == "-" and not tk.space[i]
+
+
+def _is_acronym(word: str) -> bool:
+    """ "BLA", "JWS", and plurals of acronyms: "LWEs", "IEDs" (not "Lwès", Haiti's Ouest)."""
+    letters = word[:-1] if len(word) > 2 and word.endswith("s") else word
+    return letters.isupper() and len(letters) <= MAX_ACRONYM_CHARS
+
+
+def _capitalised_article(tk: _Tokens, i: int) -> bool:
+    """ "An Nuqat al Khams", "At Tuhayta", "As Sawmaah": a capitalised English stop word inside a sentence that
+    is the Arabic article before a capitalised name."""
+    return (
+        tk.lower[i] in ARABIC_ARTICLES
+        and tk.words[i][:1].isupper()
+        and not tk.sent_start[i]
+        and i + 1 < len(tk)
+        and tk.words[i + 1][:1].isupper()
+    )
 
 
 def _cuts_entity(tk: _Tokens, first: int, last: int, run_first: int, run_last: int) -> bool:
@@ -1123,7 +1150,7 @@ def _accept_cued(
     """Whether a capitalised run outside the place entities reads as a known place. ``local_only``: it is part
     of another entity's name ("Gainesville" of "Gainesville Police"), so only a salient place or a town of
     the document's countries will do."""
-    acronym = first == last and tk.words[first].isupper() and len(tk.words[first]) <= MAX_ACRONYM_CHARS
+    acronym = first == last and _is_acronym(tk.words[first])
     if acronym:  # "BLA", "JWS": organisations, unless our alias table says otherwise ("US", "UAE")
         return any(c.kind == KIND_ALIAS for c in candidates)
     salient = any(_is_salient(c.place) for c in candidates if c.kind in (KIND_ALIAS, KIND_NAME))
@@ -1136,6 +1163,14 @@ def _accept_cued(
     person_part = local_only and tk.label[first] == "PERSON"
     if salient and ((cue and not person_part) or (tk.label[first] == "ORG" and not local_only)):
         return True
+    if not cue and _bracketed_container(tk, first, last):
+        # a district or province in brackets after a name: an admin unit by its own name, not a namesake town
+        # ("Marwan Barghouti (Fatah)", "Brian Meaney (Green)") nor a unit's short form ("Green" of Green County)
+        # nor a bearing ("Inspector General of Police (South West)")
+        bearing = all(tk.lower[i] in REGION_ADJECTIVES or tk.words[i] == "-" for i in range(first, last + 1))
+        return not bearing and any(
+            c.place.is_admin and c.kind in (KIND_NAME, KIND_ALIAS, KIND_ALTERNATE) for c in candidates
+        )
     if not cue:
         # "militants attacked Turbat": a verb whose object is usually a place, for a town of the context
         return (
@@ -1168,7 +1203,7 @@ def _inside_following(tk: _Tokens, last: int, candidates: Sequence[Candidate], s
     following = last + 1
     if following + 1 >= len(tk) or tk.lower[following] not in (",", "(", "in"):
         return False
-    if tk.words[last].isupper() and len(tk.words[last]) <= MAX_ACRONYM_CHARS:
+    if _is_acronym(tk.words[last]):
         return False
     container = starts.get(tk.idx[following + 1])
     if container is None:
@@ -1267,6 +1302,56 @@ def _in_parenthetical_after_place_phrase(tk: _Tokens, i: int) -> bool:
     if tk.lower[j] in LOCATIVE_CUES:
         return True
     return tk.lower[j] == "of" and j > 0 and tk.lower[j - 1] in PLACE_NOUNS
+
+
+def _bracketed_container(tk: _Tokens, first: int, last: int) -> bool:
+    """Whether [first, last] is a whole item of brackets that hold nothing but one or two names and follow a
+    name: "Garsoor section (Gaalkacyo, Mudug)", "Ajaylat (An Nuqat al Khams)", the way ACLED notes and many
+    wires write the district and province of a village the reader will not know."""
+    if (
+        first == 0
+        or last + 1 >= len(tk)
+        or tk.words[first - 1] not in ("(", ",")
+        or tk.words[last + 1] not in (",", ")")
+    ):
+        return False
+    opening = first - 1
+    while opening >= 0 and tk.words[opening] != "(":
+        if tk.words[opening] == ")" or first - opening > MAX_CONTAINERS_IN_BRACKETS * (MAX_CHUNK_TOKENS + 1):
+            return False
+        opening -= 1
+    return opening > 0 and _holds_names_only(tk, opening) and _name_before(tk, opening)
+
+
+def _holds_names_only(tk: _Tokens, opening: int) -> bool:
+    """The brackets opened at ``opening`` close after at most ``MAX_CONTAINERS_IN_BRACKETS`` comma-separated
+    capitalised names, and nothing else ("(Reuters)" passes this test and fails the gazetteer's)."""
+    items, words, i = 0, 0, opening + 1
+    while i < len(tk) and tk.words[i] != ")":
+        if tk.words[i] == ",":
+            if words == 0:
+                return False
+            items, words = items + 1, 0
+        elif tk.name_like[i] or tk.lower[i] in NAME_PARTICLES or tk.lower[i] in ARABIC_ARTICLES or tk.words[i] == "-":
+            words += 1
+            if words > MAX_CHUNK_TOKENS or (words == 1 and not tk.words[i][:1].isupper()):
+                return False
+        else:
+            return False
+        i += 1
+    if i >= len(tk) or words == 0 or items + 1 > MAX_CONTAINERS_IN_BRACKETS:
+        return False
+    # "June V. (Watson) Schell": a name goes on after them; "Mutraw (Hpapun) District" is a unit's name
+    return not (i + 1 < len(tk) and tk.name_like[i + 1] and tk.lower[i + 1] not in HINT_WORDS)
+
+
+def _name_before(tk: _Tokens, opening: int) -> bool:
+    """A capitalised name ends at most ``MAX_WORDS_BEFORE_BRACKETS`` lower-case words before ``opening``:
+    "Ajaylat (", "Garsoor section (", "Kolofata subdivision ("."""
+    j = opening - 1
+    while j >= 0 and opening - 1 - j < MAX_WORDS_BEFORE_BRACKETS and tk.words[j].isalpha() and tk.words[j].islower():
+        j -= 1
+    return j >= 0 and tk.name_like[j]
 
 
 def _inside_other_name(tk: _Tokens, mention: _Mention) -> bool:
