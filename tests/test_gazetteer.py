@@ -152,6 +152,22 @@ def test_spelling_variants_find_another_transliteration_in_one_country(
     assert not gazetteer.spelling_variants("Hadi", "YE")  # too short to guess
 
 
+def test_the_seat_of_a_country_or_province_is_its_capital_or_largest_town(
+    packaged: tuple[Gazetteer, gz.BuildStats],
+) -> None:
+    gazetteer, _ = packaged
+    sudan = gazetteer.country("Sudan")
+    assert sudan is not None
+    capital = gazetteer.seat(sudan.geonameid)
+    assert capital is not None and (capital.name, capital.feature_code) == ("Khartoum", "PPLC")
+    kassala_state = next(p for p in gazetteer.lookup("Kassala") if p.feature_code == "ADM1")
+    seat = gazetteer.seat(kassala_state.geonameid)
+    assert seat is not None and seat.feature_class == "P" and seat.admin1 == kassala_state.admin1
+    towns = [p for p in gazetteer.lookup(seat.name) if p.feature_class == "P" and p.admin1 == seat.admin1]
+    assert seat.population == max(p.population for p in towns)
+    assert gazetteer.seat(seat.geonameid) is None  # a town has no seat
+
+
 def test_spelling_key_keeps_what_transliterations_share() -> None:
     assert gz.spelling_key("khaldeh") == gz.spelling_key("khaldah") == "khld"
     assert gz.spelling_key("ein el hilweh") == gz.spelling_key("ein al hilweh")

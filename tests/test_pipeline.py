@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 
+from conflictlens.gazetteer import Gazetteer
 from conflictlens.ingest import document_from_text
 from conflictlens.records import ClaimKind, Extraction, Stance
 
@@ -452,6 +453,22 @@ def test_a_threat_after_the_act_does_not_undo_it(pipeline) -> None:  # type: ign
 def test_an_event_is_placed_where_there_are_coordinates(pipeline) -> None:  # type: ignore[no-untyped-def]
     extraction = pipeline.extract_text("Insurgents burned huts in Nangade district (Cabo Delgado) on Monday.")
     assert [e.place.name for e in extraction.events if e.place] == ["Cabo Delgado"]
+
+
+def test_an_event_placed_at_a_province_or_country_takes_its_seats_point(pipeline) -> None:  # type: ignore[no-untyped-def]
+    extraction = pipeline.extract_text("Two tribes clashed at an unspecified location in Kassala state on Monday.")
+    (event,) = extraction.events
+    assert event.place is not None
+    assert (event.place.name, event.place.feature_code, event.place.geo_precision) == ("Kassala", "ADM1", 3)
+    (toponym,) = extraction.places  # the toponym keeps the unit's own point
+    town = next(p for p in Gazetteer.default().lookup("Kassala") if p.feature_class == "P")
+    assert (event.place.latitude, event.place.longitude) == (town.latitude, town.longitude)
+    assert (toponym.latitude, toponym.longitude) != (town.latitude, town.longitude)
+    assert "seat, Kassala" in event.place.evidence.reason
+    country = pipeline.extract_text("The government of Sudan imposed a curfew across the country.").events
+    assert [(e.place.name, e.place.latitude) for e in country if e.place] == [
+        ("Sudan", next(p.latitude for p in Gazetteer.default().lookup("Khartoum") if p.feature_code == "PPLC"))
+    ]
 
 
 def test_one_action_in_a_list_of_places_is_one_event_per_place(pipeline) -> None:  # type: ignore[no-untyped-def]

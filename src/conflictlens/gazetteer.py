@@ -48,7 +48,7 @@ from .errors import GazetteerError
 logger = logging.getLogger(__name__)
 
 CACHE_ENV = "CONFLICTLENS_CACHE"
-SCHEMA_VERSION = 3  # bump when the table layout or the build changes; an older index is rebuilt
+SCHEMA_VERSION = 4  # bump when the table layout or the build changes; an older index is rebuilt
 INDEX_FILENAME = f"gazetteer-v{SCHEMA_VERSION}.sqlite"
 INSERT_BATCH = 20_000  # rows per executemany; larger batches gave no further build speed-up
 JSON_CHUNK_CHARS = 1 << 20  # cities500.json is streamed in 1 M-character chunks (keeps the build < 100 MB)
@@ -283,6 +283,7 @@ _INDEXES = """
 CREATE INDEX IF NOT EXISTS names_by_key ON names(key);
 CREATE INDEX IF NOT EXISTS names_by_place ON names(geonameid);
 CREATE INDEX IF NOT EXISTS names_by_skeleton ON names(skeleton);
+CREATE INDEX IF NOT EXISTS places_by_admin1 ON places(country_code, admin1_code);
 """
 
 _PLACE_COLUMNS = (
@@ -337,6 +338,7 @@ class Gazetteer:
         # bounded: a long batch meets many names, and memory matters more than the rare repeated SQL query
         self._candidates = functools.lru_cache(maxsize=CANDIDATE_CACHE_NAMES)(self._candidates_uncached)
         self._place = functools.lru_cache(maxsize=10_000)(self._place_uncached)
+        self._seat = functools.lru_cache(maxsize=10_000)(self._seat_uncached)
 
     @classmethod
     def open(cls, path: str | os.PathLike[str]) -> Gazetteer:
@@ -437,6 +439,36 @@ class Gazetteer:
             f"SELECT {_PLACE_COLUMNS} FROM places p {_PLACE_JOINS} WHERE p.geonameid = ?", (geonameid,)
         ).fetchone()
         return _place_from_row(row) if row else None
+
+    def seat(self, geonameid: int) -> GazPlace | None:
+        """The town a country or an admin1 unit is governed from: a country's capital; an admin1 unit's seat
+        (``PPLA``) when the index has GeoNames feature codes for towns (a full dump imported with
+        :func:`import_geonames`), else its most populous town, which cities500 alone leaves as the best guess
+        (Kassala for Kassala state, Al Mukalla for Hadramawt). ``None`` for other places or without one."""
+        return self._seat(geonameid)
+
+    def _seat_uncached(self, geonameid: int) -> GazPlace | None:
+        row = self._conn.execute(
+            "SELECT feature_code, country_code, admin1_code FROM places WHERE geonameid = ?", (geonameid,)
+        ).fetchone()
+        if row is None:
+            return None
+        feature_code, country_code, admin1_code = row
+        if feature_code in COUNTRY_CODES:
+            seat = self._conn.execute(
+                "SELECT geonameid FROM places WHERE country_code = ? AND feature_code = 'PPLC' "
+                "ORDER BY population DESC LIMIT 1",
+                (country_code,),
+            ).fetchone()
+        elif feature_code == "ADM1":
+            seat = self._conn.execute(
+                "SELECT geonameid FROM places WHERE country_code = ? AND admin1_code = ? AND feature_class = 'P' "
+                "ORDER BY feature_code IN ('PPLA', 'PPLC') DESC, population DESC LIMIT 1",
+                (country_code, admin1_code),
+            ).fetchone()
+        else:
+            return None
+        return self.place(seat[0]) if seat else None
 
     def country(self, name_or_code: str) -> GazPlace | None:
         """The country called ``name_or_code`` (a name, an alias, or an ISO alpha-2/alpha-3 code)."""

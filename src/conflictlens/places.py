@@ -56,11 +56,12 @@ import re
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from .gazetteer import (
     ARABIC_ARTICLES,
+    COUNTRY_CODES,
     KIND_ALIAS,
     KIND_ALTERNATE,
     KIND_NAME,
@@ -177,6 +178,8 @@ FOREIGN_CONTEXT_SHARE = 0.5
 # the document's countries (smaller towns share their names with too many surnames and brands).
 EMBEDDED_MIN_POPULATION = 100_000
 EMBEDDED_LOCAL_MIN_POPULATION = 5_000
+# Places whose event point is their seat's (:func:`at_seat`): countries and first-level units
+SEAT_FEATURE_CODES = frozenset({"ADM1", *COUNTRY_CODES})
 MAX_CHUNK_TOKENS = 6  # longer capitalised runs are headlines or titles; only their parts are tried
 # "(Gaalkacyo, Mudug)": a district and a province; longer lists in brackets are lists of places, not containers
 MAX_CONTAINERS_IN_BRACKETS = 2
@@ -706,6 +709,26 @@ def event_location(places: Sequence[Place], start: int = 0, end: int | None = No
     main = country_context(places)
     return min(
         inside, key=lambda p: (p.latitude is None, p.country != main, p.geo_precision, p.evidence.spans[0].start)
+    )
+
+
+def at_seat(place: Place, gazetteer: Gazetteer | None = None) -> Place:
+    """An event's place that is a whole country or province, at the point of its seat (the capital; for a
+    province, its most populous town when the gazetteer lacks GeoNames' seat codes), as ACLED codes an event
+    it can only place in a province (``geo_precision`` 3). The name, units and precision stay the unit's; the
+    evidence says where the point comes from. Other places are returned unchanged.
+
+    Measured on the acled dev notes: location_within_25km 0.681 -> 0.686 (province-level events move to ACLED's
+    point), location_within_161km 0.847 -> 0.845 (events in villages the gazetteer lacks, which the unit's
+    centre had been nearer by chance)."""
+    if place.geonameid is None or place.feature_code not in SEAT_FEATURE_CODES:
+        return place
+    seat = (gazetteer or Gazetteer.default()).seat(place.geonameid)
+    if seat is None or seat.latitude is None or seat.longitude is None:
+        return place
+    reason = f"{place.evidence.reason}; at the point of its seat, {seat.name}"
+    return replace(
+        place, latitude=seat.latitude, longitude=seat.longitude, evidence=replace(place.evidence, reason=reason)
     )
 
 
