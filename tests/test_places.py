@@ -245,6 +245,9 @@ def test_a_small_foreign_namesake_in_a_report_about_one_country_is_dropped(nlp: 
     # a town no other country has a namesake of stays whatever else the report names
     text = "Residents protested in Kilkis as buses brought asylum seekers from Afghanistan."
     assert [p.country for p in places_of(text, nlp, gazetteer)] == ["Greece", "Afghanistan"]
+    # a demonym says whose forces, not where: a town without namesakes stays in its country
+    text = "Turkish drones struck a car in Tell Abiad."
+    assert [(p.name, p.country) for p in places_of(text, nlp, gazetteer)] == [("Tall Abyad", "Syria")]
     # with nothing pointing elsewhere, the town stays
     assert [p.country for p in places_of("Police said a bomb went off in Daman on Monday.", nlp, gazetteer)] == [
         "India"

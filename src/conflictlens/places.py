@@ -581,13 +581,19 @@ class _Context:
     admin1: _UnitVotes = field(default_factory=lambda: defaultdict(float))
     by_name: dict[str, tuple[_Votes, _UnitVotes]] = field(default_factory=dict)
     total: float = 0.0
+    # the part of the votes cast by demonyms ("Turkish forces" say whose forces, not always where)
+    by_demonyms: _Votes = field(default_factory=lambda: defaultdict(float))
+    demonym_total: float = 0.0
 
-    def vote(self, key: str, country: str | None, admin1: str | None, weight: float) -> None:
+    def vote(self, key: str, country: str | None, admin1: str | None, weight: float, *, demonym: bool = False) -> None:
         if not country:
             return
         own = self.by_name.setdefault(key, (defaultdict(float), defaultdict(float)))
         self.countries[country] += weight
         self.total += weight
+        if demonym:
+            self.by_demonyms[country] += weight
+            self.demonym_total += weight
         own[0][country] += weight
         if admin1:
             self.admin1[(country, admin1)] += weight
@@ -607,6 +613,14 @@ class _Context:
         own_votes, own_total = (own[0].get(iso2, 0.0), sum(own[0].values())) if own else (0.0, 0.0)
         total = self.total - own_total
         return (self.countries.get(iso2, 0.0) - own_votes) / total if total > 1e-9 else 0.0
+
+    def name_share(self, iso2: str, exclude: str = "") -> float:
+        """Like :meth:`country_share`, counting only the votes of place names, not of demonyms."""
+        own = self.by_name.get(exclude)
+        own_votes, own_total = (own[0].get(iso2, 0.0), sum(own[0].values())) if own else (0.0, 0.0)
+        total = self.total - self.demonym_total - own_total
+        votes = self.countries.get(iso2, 0.0) - self.by_demonyms.get(iso2, 0.0) - own_votes
+        return votes / total if total > 1e-9 else 0.0
 
     def in_admin1(self, place: GazPlace, exclude: str = "") -> bool:
         if not (place.country_iso2 and place.admin1):
@@ -1520,9 +1534,9 @@ def _vote_demonym(context: _Context, key: str, demonym: Demonym, gaz: Gazetteer)
     if demonym.geonameid is not None:
         place = gaz.place(demonym.geonameid)
         if place is not None and place.feature_code == "ADM1":
-            context.vote(key, place.country_iso2, place.admin1, DEMONYM_VOTE)
+            context.vote(key, place.country_iso2, place.admin1, DEMONYM_VOTE, demonym=True)
             return
-    context.vote(key, demonym.country_iso2, None, DEMONYM_VOTE)
+    context.vote(key, demonym.country_iso2, None, DEMONYM_VOTE, demonym=True)
 
 
 def _context_from_choices(mentions: Sequence[_Mention], choices: _Choices, gaz: Gazetteer) -> _Context:
@@ -1814,7 +1828,9 @@ def _foreign_namesake(place: GazPlace, key: str, context: _Context, candidates: 
         return False  # no namesake at all: "a hotel in Kilkis" in a report on migrants from Afghanistan
     if context.country_share(place.country_iso2, exclude=key) > 0:
         return False
-    others = (context.country_share(c, exclude=key) for c in context.countries if c != place.country_iso2)
+    # other place names must point elsewhere: "Turkish forces shelled Tell Abiad" says whose forces, and Tell
+    # Abiad, which has no namesake, stays in Syria
+    others = (context.name_share(c, exclude=key) for c in context.countries if c != place.country_iso2)
     return max(others, default=0.0) >= FOREIGN_CONTEXT_SHARE
 
 
