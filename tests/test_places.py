@@ -254,6 +254,22 @@ def test_a_small_foreign_namesake_in_a_report_about_one_country_is_dropped(nlp: 
     ]
 
 
+def test_a_small_town_of_a_province_the_report_does_not_name_is_a_village_the_gazetteer_lacks(
+    nlp: Any, gazetteer: Gazetteer
+) -> None:
+    # the gazetteer's only Bate is in East Java; a report on Papua means a Papuan village it lacks
+    text = "Clashes broke out in Papua province on Monday after youths attacked houses in Bate village."
+    assert [p.name for p in places_of(text, nlp, gazetteer)] == ["Papua"]
+    # Penha of Santa Catarina (33,000 people) has a namesake entry, so it is no sure reading elsewhere either
+    text = "Police in Minas Gerais said two men were shot in Penha on Sunday."
+    assert [p.name for p in places_of(text, nlp, gazetteer)] == ["Minas Gerais"]
+    # in its own province it stays
+    text = "Police in Santa Catarina said two men were shot in Penha on Sunday."
+    assert [p.name for p in places_of(text, nlp, gazetteer)] == ["Santa Catarina", "Penha"]
+    # with no province named, the town stays wherever it is
+    assert [p.admin1 for p in places_of("Two men were shot in Penha on Sunday.", nlp, gazetteer)] == ["Santa Catarina"]
+
+
 def test_a_name_outside_the_place_written_after_it_is_a_place_the_gazetteer_lacks(
     nlp: Any, gazetteer: Gazetteer
 ) -> None:

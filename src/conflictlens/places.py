@@ -1719,6 +1719,7 @@ def _resolve_names(
             certain,
             contents.get(key, ()),
             settled=previous is not None,
+            written_inside=bool((containers or {}).get(key)),
         )
         if choice is not None:
             choices[(key, hint)] = choice
@@ -1736,6 +1737,7 @@ def _choose(
     contents: Sequence[GazPlace] = (),
     *,
     settled: bool = False,
+    written_inside: bool = False,
 ) -> _Choice | None:
     """The best-scored candidate. ``settled``: the context comes from the document's resolved names (the second
     round), so a small town of a country nothing else points to gives way to the best reading in the document's
@@ -1751,6 +1753,10 @@ def _choose(
     )
     if settled and _foreign_namesake(scored[0][1].place, key, context, candidates):
         scored = [item for item in scored if context.country_share(item[1].place.country_iso2, exclude=key) > 0]
+        if not scored:
+            return None
+    if settled and not written_inside and _province_namesake(scored[0][1].place, key, context, candidates):
+        scored = [item for item in scored if context.in_admin1(item[1].place, exclude=key)]
         if not scored:
             return None
     scored = [item for item in scored if not _outside_containers(item[1].place, item[1].kind, certain_containers)]
@@ -1832,6 +1838,29 @@ def _foreign_namesake(place: GazPlace, key: str, context: _Context, candidates: 
     # Abiad, which has no namesake, stays in Syria
     others = (context.name_share(c, exclude=key) for c in context.countries if c != place.country_iso2)
     return max(others, default=0.0) >= FOREIGN_CONTEXT_SHARE
+
+
+def _province_namesake(place: GazPlace, key: str, context: _Context, candidates: Sequence[Candidate]) -> bool:
+    """A small town of a province no other name of the document votes for, in a document whose other names vote
+    for provinces of the same country, and not written inside a place of its own (the caller checks): "clashes
+    in Papua province ... in Bate village" is a Papuan village the gazetteer lacks, not Bate in East Java; in
+    a report on Rio de Janeiro, "Penha" is the Rio neighbourhood, not the town in Santa Catarina. The
+    within-country form of :func:`_foreign_namesake`.
+
+    Measured when added: acled location_within_25km 0.687 -> 0.691; geoparsing toponym_f1 0.745 -> 0.753 (fewer
+    people and things read as small towns elsewhere), accuracy_25km 0.710 -> 0.720, median error 1.9 -> 1.6 km;
+    satp location_within_25km 0.270 -> 0.276."""
+    if place.feature_class != "P" or _is_salient(place) or place.population >= EMBEDDED_MIN_POPULATION:
+        return False
+    if place.population >= EMBEDDED_LOCAL_MIN_POPULATION and len(candidates) == 1:
+        return False  # no namesake: the text's province or the gazetteer's is wrong, not the town
+    if context.in_admin1(place, exclude=key):
+        return False
+    own = context.by_name.get(key)
+    return any(
+        country == place.country_iso2 and votes - (own[1].get((country, admin1), 0.0) if own else 0.0) > 1e-9
+        for (country, admin1), votes in context.admin1.items()
+    )
 
 
 def _score(
