@@ -525,3 +525,14 @@ def test_a_town_named_for_its_subdivision_places_the_event_in_the_subdivision(pi
     ).events
     assert event.place is not None and event.place.name == "Kumbo"
     assert event.place.geo_precision == 2  # somewhere in the subdivision, not in the town
+
+
+def test_an_armed_group_handing_out_food_changes_its_activity(pipeline) -> None:  # type: ignore[no-untyped-def]
+    result = run(pipeline, "On Monday, members of the Sinaloa Cartel delivered boxes with food to families in Tepic.")
+    assert [e.sub_event_type for e in result.events] == ["Change to group/activity"]
+    assert result.events[0].actor1 is not None and result.events[0].actor1.name == "Sinaloa Cartel"
+
+
+def test_food_handed_out_by_a_charity_is_no_event(pipeline) -> None:  # type: ignore[no-untyped-def]
+    result = run(pipeline, "On Monday, a charity delivered food packages to families in Tepic, police said.")
+    assert result.events == ()

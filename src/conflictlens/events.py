@@ -246,6 +246,9 @@ def _candidate_for_clause(i: int, clause: Span, sent: Span, idx: _Index) -> _Can
     sub, m = match
     if _is_not_an_event(clause.text, m):
         return None
+    actors = [a for a in idx.actors.get(i, []) if _within(a.evidence.spans[0].start, clause)]
+    if _is_handout_without_armed_group(sub, m.group(0), actors):
+        return None
     trigger = Span(clause.start + m.start(), clause.start + m.end(), m.group(0))
     sub = _refine(sub, sent.text)
     dates = [d for d in idx.dates.get(i, []) if not d.historical and d.time is not None]
@@ -256,7 +259,7 @@ def _candidate_for_clause(i: int, clause: Span, sent: Span, idx: _Index) -> _Can
         places=_without_origins(
             [p for p in idx.places.get(i, []) if _within(p.evidence.spans[0].start, clause)], clause
         ),
-        actors=[a for a in idx.actors.get(i, []) if _within(a.evidence.spans[0].start, clause)],
+        actors=actors,
         claims=[c for c in idx.claims.get(i, []) if _within(c.evidence.spans[0].start, clause)],
         time=dates[0].time if dates else None,
         duration=next(iter(idx.durations.get(i, [])), None),
@@ -267,6 +270,20 @@ def _candidate_for_clause(i: int, clause: Span, sent: Span, idx: _Index) -> _Can
     )
     candidate.own_place = bool(candidate.places)
     return candidate
+
+
+# Handing out food or aid (a trigger row of its own) is an event only when an armed non-state group does it:
+# ACLED codes cartels' and gangs' food handouts as a change to the group's activity (9 acled dev notes, all of
+# them such handouts); a charity's, a government's or a protest's demand for them is no event.
+HANDOUT_RE = re.compile(r"\b(?:food|groceries|boxes|packages|pantries|supplies|aid)$", re.IGNORECASE)
+
+
+def _is_handout_without_armed_group(sub: str, trigger: str, actors: Sequence[Actor]) -> bool:
+    return (
+        sub == "Change to group/activity"
+        and HANDOUT_RE.search(trigger) is not None
+        and not any(a.inter in NON_STATE_ARMED for a in actors)
+    )
 
 
 # "from X" before a place: where people or goods came from ("citizens who had come from Lima", "the body's
