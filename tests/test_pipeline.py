@@ -536,3 +536,18 @@ def test_an_armed_group_handing_out_food_changes_its_activity(pipeline) -> None:
 def test_food_handed_out_by_a_charity_is_no_event(pipeline) -> None:  # type: ignore[no-untyped-def]
     result = run(pipeline, "On Monday, a charity delivered food packages to families in Tepic, police said.")
     assert result.events == ()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "State police seized more than a ton of marijuana during a road check near Campinas on Monday.",
+        "The highway police seized on the Anhanguera Highway (SP-330) two tons of marijuana near Campinas on Monday.",
+        "State police seized 40,000 packs of smuggled cigarettes near Campinas on Monday.",
+        "Soldiers seized foods that the rebels had hidden in a forest near Sittwe on Monday.",
+        "Gunmen stopped a bus near Djibo on Monday and seized the phones of the passengers.",
+    ],
+)
+def test_seized_drugs_contraband_and_goods_far_from_the_verb(pipeline, text: str) -> None:  # type: ignore[no-untyped-def]
+    result = run(pipeline, text)
+    assert [e.sub_event_type for e in result.events][:1] == ["Looting/property destruction"]
