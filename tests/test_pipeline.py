@@ -551,3 +551,21 @@ def test_food_handed_out_by_a_charity_is_no_event(pipeline) -> None:  # type: ig
 def test_seized_drugs_contraband_and_goods_far_from_the_verb(pipeline, text: str) -> None:  # type: ignore[no-untyped-def]
     result = run(pipeline, text)
     assert [e.sub_event_type for e in result.events][:1] == ["Looting/property destruction"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "On Monday, in Morelia, teacher trainees blocked with three buses the Morelia-Salamanca highway.",
+        "On Monday, in Morelia, students blocked the railway tracks rejecting the new rules for admissions.",
+        "On Monday, factory workers blocked the N 5 near Bouira, denouncing two months of unpaid wages.",
+        "On Monday, members of the ruling party blocked the office of the mayor of Kindia.",
+        "On Monday, reporters gathered in Bejaia, Algeria, to remember colleagues who died in the past year and "
+        "denounce the pressure put on the press.",
+        "On Monday, residents of Curitiba banged pots against the governor during his visit.",
+        "On Monday, nurses at the hospital in Iguala padlocked its offices to report abuses by the director.",
+    ],
+)
+def test_protests_without_a_protest_word(pipeline, text: str) -> None:  # type: ignore[no-untyped-def]
+    result = run(pipeline, text)
+    assert [e.sub_event_type for e in result.events][:1] == ["Peaceful protest"]
