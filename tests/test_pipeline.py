@@ -569,3 +569,25 @@ def test_seized_drugs_contraband_and_goods_far_from_the_verb(pipeline, text: str
 def test_protests_without_a_protest_word(pipeline, text: str) -> None:  # type: ignore[no-untyped-def]
     result = run(pipeline, text)
     assert [e.sub_event_type for e in result.events][:1] == ["Peaceful protest"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "On Monday, in Culiacan, a man was found beside the road to El Dorado. The body was burned.",
+        "On Monday, in Culiacan, a female body was found near the river.",
+        "On Monday, the body of a street vendor was found near Raqqa with his money stolen.",
+    ],
+)
+def test_a_found_body_is_an_attack(pipeline, text: str) -> None:  # type: ignore[no-untyped-def]
+    result = run(pipeline, text)
+    assert [e.sub_event_type for e in result.events] == ["Attack"]
+
+
+def test_a_body_found_after_a_reported_killing_is_that_killing(pipeline) -> None:  # type: ignore[no-untyped-def]
+    result = run(
+        pipeline,
+        "A farmer was killed by Maoist cadres near Koraput on Monday. His body was found on the Jeypore road.",
+    )
+    assert len(result.events) == 1
+    assert result.events[0].toll.fatalities == 1

@@ -165,6 +165,7 @@ def build_events(so: StageOutputs) -> tuple[list[Event], list[Claim]]:
     history_sentences = {in_sentence.of(d.span.start) for d in so.dates if d.historical}
     for i, sent in enumerate(so.sentences):
         candidates.extend(_candidates_for_sentence(i, sent, so, in_sentence, history_sentences))
+    candidates = _without_bodies_of_reported_violence(candidates, so)
     candidates = _fold_continuations(candidates, so)
     _upgrade_violent_crowds(candidates, so)
     candidates = _fold_into_unit_events(candidates)
@@ -478,6 +479,24 @@ def _upgrade_violent_crowds(candidates: list[_Candidate], so: StageOutputs) -> N
                 c.reasons.append(f"the crowd turns violent in sentence {n + 1} -> Violent demonstration")
                 c.sub_event_type = "Violent demonstration"
                 break
+
+
+# The found-body trigger row ("the body of a vendor was found", "The body was burned"): on its own it reports an
+# attack, but after an event reported earlier in the paragraph it is that event's victim ("... was killed by
+# Maoists. His body was found on the road"); as an event of its own it counted the victim twice (3 satp rows).
+FOUND_BODY_RE = re.compile(r"\b(?:body|bodies|corpses?)\b", re.IGNORECASE)
+FOUND_BODY_TYPE = "Attack"
+
+
+def _without_bodies_of_reported_violence(candidates: list[_Candidate], so: StageOutputs) -> list[_Candidate]:
+    """Found-body candidates that follow another event of the same paragraph are left out."""
+    out: list[_Candidate] = []
+    for c in candidates:
+        found_body = c.sub_event_type == FOUND_BODY_TYPE and FOUND_BODY_RE.search(c.trigger.text) is not None
+        if found_body and any(_same_paragraph(so, prev.trigger.start, c.trigger.start) for prev in out):
+            continue
+        out.append(c)
+    return out
 
 
 def _fold_continuations(candidates: list[_Candidate], so: StageOutputs) -> list[_Candidate]:
