@@ -591,3 +591,15 @@ def test_a_body_found_after_a_reported_killing_is_that_killing(pipeline) -> None
     )
     assert len(result.events) == 1
     assert result.events[0].toll.fatalities == 1
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "On Monday, during a council session in Tbilisi, a physical fight broke out between deputies of two parties.",
+        "On Monday, supporters of two rival parties came to blows outside a polling station in Lilongwe.",
+    ],
+)
+def test_a_fight_between_people_is_mob_violence(pipeline, text: str) -> None:  # type: ignore[no-untyped-def]
+    result = run(pipeline, text)
+    assert [e.sub_event_type for e in result.events][:1] == ["Mob violence"]
