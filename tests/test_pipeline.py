@@ -542,3 +542,81 @@ def test_a_town_named_for_its_subdivision_places_the_event_in_the_subdivision(pi
     ).events
     assert event.place is not None and event.place.name == "Kumbo"
     assert event.place.geo_precision == 2  # somewhere in the subdivision, not in the town
+
+
+def test_an_armed_group_handing_out_food_changes_its_activity(pipeline) -> None:  # type: ignore[no-untyped-def]
+    result = run(pipeline, "On Monday, members of the Sinaloa Cartel delivered boxes with food to families in Tepic.")
+    assert [e.sub_event_type for e in result.events] == ["Change to group/activity"]
+    assert result.events[0].actor1 is not None and result.events[0].actor1.name == "Sinaloa Cartel"
+
+
+def test_food_handed_out_by_a_charity_is_no_event(pipeline) -> None:  # type: ignore[no-untyped-def]
+    result = run(pipeline, "On Monday, a charity delivered food packages to families in Tepic, police said.")
+    assert result.events == ()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "State police seized more than a ton of marijuana during a road check near Campinas on Monday.",
+        "The highway police seized on the Anhanguera Highway (SP-330) two tons of marijuana near Campinas on Monday.",
+        "State police seized 40,000 packs of smuggled cigarettes near Campinas on Monday.",
+        "Soldiers seized foods that the rebels had hidden in a forest near Sittwe on Monday.",
+        "Gunmen stopped a bus near Djibo on Monday and seized the phones of the passengers.",
+    ],
+)
+def test_seized_drugs_contraband_and_goods_far_from_the_verb(pipeline, text: str) -> None:  # type: ignore[no-untyped-def]
+    result = run(pipeline, text)
+    assert [e.sub_event_type for e in result.events][:1] == ["Looting/property destruction"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "On Monday, in Morelia, teacher trainees blocked with three buses the Morelia-Salamanca highway.",
+        "On Monday, in Morelia, students blocked the railway tracks rejecting the new rules for admissions.",
+        "On Monday, factory workers blocked the N 5 near Bouira, denouncing two months of unpaid wages.",
+        "On Monday, members of the ruling party blocked the office of the mayor of Kindia.",
+        "On Monday, reporters gathered in Bejaia, Algeria, to remember colleagues who died in the past year and "
+        "denounce the pressure put on the press.",
+        "On Monday, residents of Curitiba banged pots against the governor during his visit.",
+        "On Monday, nurses at the hospital in Iguala padlocked its offices to report abuses by the director.",
+    ],
+)
+def test_protests_without_a_protest_word(pipeline, text: str) -> None:  # type: ignore[no-untyped-def]
+    result = run(pipeline, text)
+    assert [e.sub_event_type for e in result.events][:1] == ["Peaceful protest"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "On Monday, in Culiacan, a man was found beside the road to El Dorado. The body was burned.",
+        "On Monday, in Culiacan, a female body was found near the river.",
+        "On Monday, the body of a street vendor was found near Raqqa with his money stolen.",
+    ],
+)
+def test_a_found_body_is_an_attack(pipeline, text: str) -> None:  # type: ignore[no-untyped-def]
+    result = run(pipeline, text)
+    assert [e.sub_event_type for e in result.events] == ["Attack"]
+
+
+def test_a_body_found_after_a_reported_killing_is_that_killing(pipeline) -> None:  # type: ignore[no-untyped-def]
+    result = run(
+        pipeline,
+        "A farmer was killed by Maoist cadres near Koraput on Monday. His body was found on the Jeypore road.",
+    )
+    assert len(result.events) == 1
+    assert result.events[0].toll.fatalities == 1
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "On Monday, during a council session in Tbilisi, a physical fight broke out between deputies of two parties.",
+        "On Monday, supporters of two rival parties came to blows outside a polling station in Lilongwe.",
+    ],
+)
+def test_a_fight_between_people_is_mob_violence(pipeline, text: str) -> None:  # type: ignore[no-untyped-def]
+    result = run(pipeline, text)
+    assert [e.sub_event_type for e in result.events][:1] == ["Mob violence"]

@@ -166,6 +166,7 @@ def build_events(so: StageOutputs) -> tuple[list[Event], list[Claim]]:
     history_sentences = {in_sentence.of(d.span.start) for d in so.dates if d.historical}
     for i, sent in enumerate(so.sentences):
         candidates.extend(_candidates_for_sentence(i, sent, so, in_sentence, history_sentences))
+    candidates = _without_bodies_of_reported_violence(candidates, so)
     candidates = _fold_continuations(candidates, so)
     _upgrade_violent_crowds(candidates, so)
     candidates = _fold_into_unit_events(candidates)
@@ -247,6 +248,9 @@ def _candidate_for_clause(i: int, clause: Span, sent: Span, idx: _Index) -> _Can
     sub, m = match
     if _is_not_an_event(clause.text, m):
         return None
+    actors = [a for a in idx.actors.get(i, []) if _within(a.evidence.spans[0].start, clause)]
+    if _is_handout_without_armed_group(sub, m.group(0), actors):
+        return None
     trigger = Span(clause.start + m.start(), clause.start + m.end(), m.group(0))
     sub = _refine(sub, sent.text)
     dates = [d for d in idx.dates.get(i, []) if not d.historical and d.time is not None]
@@ -257,7 +261,7 @@ def _candidate_for_clause(i: int, clause: Span, sent: Span, idx: _Index) -> _Can
         places=_without_origins(
             [p for p in idx.places.get(i, []) if _within(p.evidence.spans[0].start, clause)], clause
         ),
-        actors=[a for a in idx.actors.get(i, []) if _within(a.evidence.spans[0].start, clause)],
+        actors=actors,
         claims=[c for c in idx.claims.get(i, []) if _within(c.evidence.spans[0].start, clause)],
         time=dates[0].time if dates else None,
         duration=next(iter(idx.durations.get(i, [])), None),
@@ -268,6 +272,20 @@ def _candidate_for_clause(i: int, clause: Span, sent: Span, idx: _Index) -> _Can
     )
     candidate.own_place = bool(candidate.places)
     return candidate
+
+
+# Handing out food or aid (a trigger row of its own) is an event only when an armed non-state group does it:
+# ACLED codes cartels' and gangs' food handouts as a change to the group's activity (9 acled dev notes, all of
+# them such handouts); a charity's, a government's or a protest's demand for them is no event.
+HANDOUT_RE = re.compile(r"\b(?:food|groceries|boxes|packages|pantries|supplies|aid)$", re.IGNORECASE)
+
+
+def _is_handout_without_armed_group(sub: str, trigger: str, actors: Sequence[Actor]) -> bool:
+    return (
+        sub == "Change to group/activity"
+        and HANDOUT_RE.search(trigger) is not None
+        and not any(a.inter in NON_STATE_ARMED for a in actors)
+    )
 
 
 # "from X" before a place: where people or goods came from ("citizens who had come from Lima", "the body's
@@ -462,6 +480,24 @@ def _upgrade_violent_crowds(candidates: list[_Candidate], so: StageOutputs) -> N
                 c.reasons.append(f"the crowd turns violent in sentence {n + 1} -> Violent demonstration")
                 c.sub_event_type = "Violent demonstration"
                 break
+
+
+# The found-body trigger row ("the body of a vendor was found", "The body was burned"): on its own it reports an
+# attack, but after an event reported earlier in the paragraph it is that event's victim ("... was killed by
+# Maoists. His body was found on the road"); as an event of its own it counted the victim twice (3 satp rows).
+FOUND_BODY_RE = re.compile(r"\b(?:body|bodies|corpses?)\b", re.IGNORECASE)
+FOUND_BODY_TYPE = "Attack"
+
+
+def _without_bodies_of_reported_violence(candidates: list[_Candidate], so: StageOutputs) -> list[_Candidate]:
+    """Found-body candidates that follow another event of the same paragraph are left out."""
+    out: list[_Candidate] = []
+    for c in candidates:
+        found_body = c.sub_event_type == FOUND_BODY_TYPE and FOUND_BODY_RE.search(c.trigger.text) is not None
+        if found_body and any(_same_paragraph(so, prev.trigger.start, c.trigger.start) for prev in out):
+            continue
+        out.append(c)
+    return out
 
 
 def _fold_continuations(candidates: list[_Candidate], so: StageOutputs) -> list[_Candidate]:

@@ -50,6 +50,7 @@ STRONG_TERMS = (
     r"fatalit",
     r"bodies\b",
     r"corpses?\b",
+    r"body (?:of (?:[\w-]+ ){1,4})?(?:was|has been) (?:found|discovered|dumped|burn)",
     r"hostage",
     r"abduct",
     r"kidnap",
