@@ -168,6 +168,17 @@ def test_the_seat_of_a_country_or_province_is_its_capital_or_largest_town(
     assert gazetteer.seat(seat.geonameid) is None  # a town has no seat
 
 
+def test_a_units_towns_and_a_towns_province(packaged: tuple[Gazetteer, gz.BuildStats]) -> None:
+    gazetteer, _ = packaged
+    town = next(p for p in gazetteer.lookup("Kassala") if p.feature_class == "P")
+    province = gazetteer.admin1_unit(town.geonameid)
+    assert province is not None and (province.feature_code, province.admin1) == ("ADM1", town.admin1)
+    points = gazetteer.town_points(province.geonameid)
+    assert (town.latitude, town.longitude) in points
+    assert all(p.admin1 == town.admin1 for p in gazetteer.lookup("Kassala") if p.feature_class == "P")
+    assert gazetteer.town_points(town.geonameid) == []  # a town has no towns
+
+
 def test_spelling_key_keeps_what_transliterations_share() -> None:
     assert gz.spelling_key("khaldeh") == gz.spelling_key("khaldah") == "khld"
     assert gz.spelling_key("ein el hilweh") == gz.spelling_key("ein al hilweh")

@@ -471,6 +471,23 @@ def test_an_event_placed_at_a_province_or_country_takes_its_seats_point(pipeline
     ]
 
 
+def test_a_named_side_of_a_province_places_the_event_among_its_towns_on_that_side(pipeline) -> None:  # type: ignore[no-untyped-def]
+    gazetteer = Gazetteer.default()
+    (event,) = pipeline.extract_text("Regime forces shelled villages in the southern countryside of Idleb.").events
+    province = next(p for p in gazetteer.lookup("Idlib") if p.feature_code == "ADM1")
+    assert event.place is not None and province.latitude is not None
+    # the countryside of the province, not its seat town
+    assert (event.place.name, event.place.feature_code, event.place.geo_precision) == (province.name, "ADM1", 3)
+    assert event.place.latitude < province.latitude
+    assert "south of its centre" in event.place.evidence.reason
+    (north,) = pipeline.extract_text("Militants attacked a checkpoint in northern Raqqa on Monday.").events
+    raqqa = next(p for p in gazetteer.lookup("Ar Raqqah") if p.feature_code == "ADM1")
+    assert north.place is not None and raqqa.latitude is not None and north.place.latitude > raqqa.latitude
+    # a part of a city is not a side of its province
+    (city,) = pipeline.extract_text("Gunmen killed a man in the east part of Cali on Monday.").events
+    assert city.place is not None and (city.place.name, city.place.feature_code) == ("Cali", "PPL")
+
+
 def test_one_action_in_a_list_of_places_is_one_event_per_place(pipeline) -> None:  # type: ignore[no-untyped-def]
     result = run(
         pipeline,

@@ -27,7 +27,7 @@ from typing import TypeVar
 
 from . import taxonomy as tx
 from .figures import total_by_category
-from .places import at_seat
+from .places import at_seat, in_named_part
 from .records import (
     Actor,
     Category,
@@ -917,7 +917,9 @@ def _to_event(n: int, c: _Candidate, so: StageOutputs) -> Event:
     place = _best_place(c.places, c.main_country)
     if place is not None and c.own_place and NEAR_RE.search(so.sentences[c.sentence].text) and place.geo_precision == 1:
         place = replace(place, geo_precision=2)
-    place = _with_site(at_seat(place) if place is not None else None, c, so)
+    if place is not None:
+        place = in_named_part(place, so.text) or at_seat(place)
+    place = _with_site(place, c, so)
     actor1, assoc1, actor2, assoc2 = _assign_actors(c, so)
     sub_event_type = _type_by_crowd(_type_by_weapons(_type_by_actors(c), c, so), actor1, c)
     if sub_event_type == "Arrests" and BEATEN_RE.search(c.clause_text):

@@ -470,6 +470,33 @@ class Gazetteer:
             return None
         return self.place(seat[0]) if seat else None
 
+    def admin1_unit(self, geonameid: int) -> GazPlace | None:
+        """The admin1 unit the place lies in (``None`` for countries, units without one, unknown ids)."""
+        row = self._conn.execute(
+            "SELECT u.geonameid FROM places p JOIN places u ON u.country_code = p.country_code "
+            "AND u.admin1_code = p.admin1_code AND u.feature_code = 'ADM1' WHERE p.geonameid = ? LIMIT 1",
+            (geonameid,),
+        ).fetchone()
+        return self.place(row[0]) if row else None
+
+    def town_points(self, geonameid: int) -> list[tuple[float, float]]:
+        """The coordinates of the towns of an admin1 or admin2 unit (empty for other places)."""
+        row = self._conn.execute(
+            "SELECT feature_code, country_code, admin1_code, admin2_code FROM places WHERE geonameid = ?", (geonameid,)
+        ).fetchone()
+        if row is None or row[0] not in ("ADM1", "ADM2"):
+            return []
+        feature_code, country_code, admin1_code, admin2_code = row
+        query = (
+            "SELECT latitude, longitude FROM places WHERE country_code = ? AND admin1_code = ? "
+            "AND feature_class = 'P' AND latitude IS NOT NULL"
+        )
+        params: tuple[str, ...] = (country_code, admin1_code)
+        if feature_code == "ADM2":
+            query += " AND admin2_code = ?"
+            params += (admin2_code,)
+        return [(lat, lon) for lat, lon in self._conn.execute(query, params)]
+
     def country(self, name_or_code: str) -> GazPlace | None:
         """The country called ``name_or_code`` (a name, an alias, or an ISO alpha-2/alpha-3 code)."""
         countries = self._country_table()

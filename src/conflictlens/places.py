@@ -53,6 +53,7 @@ import importlib.resources
 import itertools
 import math
 import re
+import statistics
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
@@ -178,6 +179,16 @@ FOREIGN_CONTEXT_SHARE = 0.5
 # the document's countries (smaller towns share their names with too many surnames and brands).
 EMBEDDED_MIN_POPULATION = 100_000
 EMBEDDED_LOCAL_MIN_POPULATION = 5_000
+# "in the southern countryside of X", "in northern X", "in the north-western X": a side of a province or district
+# (not "the east part of X", which is mostly a part of a city)
+_BEARING = r"(north|south|east|west|north-?east|north-?west|south-?east|south-?west)(?:ern)?"
+NAMED_PART_RE = re.compile(
+    rf"\b(?:{_BEARING}\s+(?:rural\s+)?countryside\s+of\s+(?:the\s+)?|(?:in|of|across)\s+(?:the\s+)?{_BEARING}\s+)$",
+    re.IGNORECASE,
+)
+NAMED_PART_LOOKBACK = 60  # characters before a place searched for the phrase
+# A side of a unit with fewer towns than this in the gazetteer gives no point of its own (chosen, not tuned)
+MIN_TOWNS_IN_PART = 3
 # Places whose event point is their seat's (:func:`at_seat`): countries and first-level units
 SEAT_FEATURE_CODES = frozenset({"ADM1", *COUNTRY_CODES})
 MAX_CHUNK_TOKENS = 6  # longer capitalised runs are headlines or titles; only their parts are tried
@@ -723,6 +734,72 @@ def event_location(places: Sequence[Place], start: int = 0, end: int | None = No
     main = country_context(places)
     return min(
         inside, key=lambda p: (p.latitude is None, p.country != main, p.geo_precision, p.evidence.spans[0].start)
+    )
+
+
+def in_named_part(place: Place, text: str, gazetteer: Gazetteer | None = None) -> Place | None:
+    """The part of a province or district the words before ``place`` name, or ``None``: "in the southern
+    countryside of Idleb", "in northern Raqqa", "in the north-western countryside of Hama". The point is the
+    median of the unit's towns on that side of its centre; the place becomes the unit (a town that is its
+    province's seat names the province: "the countryside of Idleb" is not Idlib city), at ``geo_precision`` 3
+    for a province and 2 for a district. "The east part of Cali" is a part of a city, not read here.
+
+    Measured when added: acled location_within_25km 0.6953 -> 0.7030 (35 rows nearer, one farther), geoparsing,
+    satp and wikievents unchanged."""
+    if not place.evidence.spans or place.geonameid is None:
+        return None
+    start = place.evidence.spans[0].start
+    match = NAMED_PART_RE.search(text[max(0, start - NAMED_PART_LOOKBACK) : start])
+    if match is None:
+        return None
+    gaz = gazetteer or Gazetteer.default()
+    unit = _unit_of_part(place, gaz)
+    if unit is None or unit.latitude is None or unit.longitude is None:
+        return None
+    bearing = (match.group(1) or match.group(2)).lower().replace("-", "")
+    towns = [t for t in gaz.town_points(unit.geonameid) if _lies_towards(t, (unit.latitude, unit.longitude), bearing)]
+    if len(towns) < MIN_TOWNS_IN_PART:
+        return None
+    latitude = statistics.median(lat for lat, _lon in towns)
+    longitude = statistics.median(lon for _lat, lon in towns)
+    reason = (
+        f"{place.evidence.reason}; {match.group(0).strip()!r} {place.mention or place.name}: the median of the "
+        f"{len(towns)} towns of {unit.name} {bearing} of its centre"
+    )
+    return replace(
+        place,
+        name=unit.name,
+        admin2=unit.admin2 if unit.feature_code == "ADM2" else None,
+        latitude=round(latitude, 5),
+        longitude=round(longitude, 5),
+        geonameid=unit.geonameid,
+        feature_code=unit.feature_code,
+        population=unit.population,
+        geo_precision=3 if unit.feature_code == "ADM1" else 2,
+        evidence=replace(place.evidence, reason=reason),
+    )
+
+
+def _unit_of_part(place: Place, gaz: Gazetteer) -> GazPlace | None:
+    """The unit whose part is named: the place itself if it is a province or district, the province if the place
+    is its seat."""
+    assert place.geonameid is not None
+    if place.feature_code in ("ADM1", "ADM2"):
+        return gaz.place(place.geonameid)
+    unit = gaz.admin1_unit(place.geonameid)
+    if unit is None:
+        return None
+    seat = gaz.seat(unit.geonameid)
+    return unit if seat is not None and seat.geonameid == place.geonameid else None
+
+
+def _lies_towards(point: tuple[float, float], centre: tuple[float, float], bearing: str) -> bool:
+    north, east = point[0] - centre[0], point[1] - centre[1]
+    return (
+        ("north" not in bearing or north > 0)
+        and ("south" not in bearing or north < 0)
+        and ("east" not in bearing or east > 0)
+        and ("west" not in bearing or east < 0)
     )
 
 
