@@ -505,6 +505,17 @@ def test_one_action_in_a_list_of_places_is_one_event_per_place(pipeline) -> None
         assert span.text == event.place.mention
 
 
+def test_listed_places_that_share_a_container_stay_events_of_their_own(pipeline) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "Rebels clashed with the army on the fronts of Zorblax (Qaatabah, Ad Dali), Quintar "
+        "(Qaatabah, Ad Dali), and Morvash (Al Qabbaytah, Lahij) on Monday."
+    )
+    events = pipeline.extract_text(text).events
+    assert [e.place.mention for e in events if e.place] == ["Zorblax", "Quintar", "Morvash"]
+    assert events[0].place is not None and events[1].place is not None
+    assert events[0].place.geonameid == events[1].place.geonameid  # both read as Qaatabah
+
+
 @pytest.mark.parametrize(
     ("text", "places"),
     [

@@ -157,6 +157,9 @@ class _Candidate:
     clause_text: str = ""
     clause_start: int = 0
     main_country: str | None = None  # the document's main country (places.country_context)
+    # a list item whose reading an earlier item of its list shares ("Bab Ghaliq (Qaatabah, ...), and Jabal Murays
+    # (Qaatabah, ...)"): its name keeps it a place, and an event, of its own
+    listed_as: str | None = None
 
 
 def build_events(so: StageOutputs) -> tuple[list[Event], list[Claim]]:
@@ -601,7 +604,7 @@ def _best_place(places: Sequence[Place], main_country: str | None = None) -> Pla
     )
 
 
-def _key(c: _Candidate) -> tuple[str, int | None, str | None]:
+def _key(c: _Candidate) -> tuple[str, int | None, str | None, str | None]:
     """Same action, place and day. Explosions are keyed by event type (one blast, many words for it)."""
     place = _best_place(c.places, c.main_country)
     event_type = tx.event_type_of(c.sub_event_type)
@@ -609,12 +612,13 @@ def _key(c: _Candidate) -> tuple[str, int | None, str | None]:
         event_type if event_type == tx.EXPLOSIONS else c.sub_event_type,
         place.geonameid if place else None,
         c.time.event_date.isoformat() if c.time else None,
+        c.listed_as,
     )
 
 
 def _merge_same_happening(candidates: list[_Candidate]) -> list[_Candidate]:
     """Candidates of the same event type, place and day are one event (the first sub-type wins)."""
-    merged: dict[tuple[str, int | None, str | None], _Candidate] = {}
+    merged: dict[tuple[str, int | None, str | None, str | None], _Candidate] = {}
     for c in candidates:
         key = _key(c)
         if key in merged:
@@ -835,6 +839,7 @@ def _split_by_listed_places(c: _Candidate) -> list[_Candidate]:
             actors=list(c.actors),
             more_triggers=list(c.more_triggers),
             reasons=[*c.reasons, f"place {k + 1} of {len(listed)} listed: {lp.item.name.text!r}"],
+            listed_as=lp.item.name.text if any(e.place.geonameid == lp.place.geonameid for e in listed[:k]) else None,
         )
         for k, lp in enumerate(listed)
     ]
