@@ -448,12 +448,10 @@ class Gazetteer:
         return self._seat(geonameid)
 
     def _seat_uncached(self, geonameid: int) -> GazPlace | None:
-        row = self._conn.execute(
-            "SELECT feature_code, country_code, admin1_code FROM places WHERE geonameid = ?", (geonameid,)
-        ).fetchone()
+        row = self._codes(geonameid)
         if row is None:
             return None
-        feature_code, country_code, admin1_code = row
+        feature_code, country_code, admin1_code, _admin2_code = row
         if feature_code in COUNTRY_CODES:
             seat = self._conn.execute(
                 "SELECT geonameid FROM places WHERE country_code = ? AND feature_code = 'PPLC' "
@@ -481,9 +479,7 @@ class Gazetteer:
 
     def town_points(self, geonameid: int) -> list[tuple[float, float]]:
         """The coordinates of the towns of an admin1 or admin2 unit (empty for other places)."""
-        row = self._conn.execute(
-            "SELECT feature_code, country_code, admin1_code, admin2_code FROM places WHERE geonameid = ?", (geonameid,)
-        ).fetchone()
+        row = self._codes(geonameid)
         if row is None or row[0] not in ("ADM1", "ADM2"):
             return []
         feature_code, country_code, admin1_code, admin2_code = row
@@ -496,6 +492,13 @@ class Gazetteer:
             query += " AND admin2_code = ?"
             params += (admin2_code,)
         return [(lat, lon) for lat, lon in self._conn.execute(query, params)]
+
+    def _codes(self, geonameid: int) -> tuple[str, str, str, str] | None:
+        """A place's feature code and its country, admin1 and admin2 codes."""
+        row = self._conn.execute(
+            "SELECT feature_code, country_code, admin1_code, admin2_code FROM places WHERE geonameid = ?", (geonameid,)
+        ).fetchone()
+        return tuple(row) if row else None
 
     def country(self, name_or_code: str) -> GazPlace | None:
         """The country called ``name_or_code`` (a name, an alias, or an ISO alpha-2/alpha-3 code)."""
