@@ -617,20 +617,16 @@ class _Context:
         best = max(self.countries, key=lambda iso2: (self.countries[iso2], iso2))
         return best if self.country_share(best) >= MIN_LOCAL_COUNTRY_SHARE else None
 
-    def country_share(self, iso2: str | None, exclude: str = "") -> float:
+    def country_share(self, iso2: str | None, exclude: str = "", *, names_only: bool = False) -> float:
+        """The share of the votes (less those cast by ``exclude``) that go to ``iso2``; ``names_only`` counts
+        only the votes of place names, not of demonyms."""
         if not iso2:
             return 0.0
         own = self.by_name.get(exclude)
         own_votes, own_total = (own[0].get(iso2, 0.0), sum(own[0].values())) if own else (0.0, 0.0)
-        total = self.total - own_total
-        return (self.countries.get(iso2, 0.0) - own_votes) / total if total > 1e-9 else 0.0
-
-    def name_share(self, iso2: str, exclude: str = "") -> float:
-        """Like :meth:`country_share`, counting only the votes of place names, not of demonyms."""
-        own = self.by_name.get(exclude)
-        own_votes, own_total = (own[0].get(iso2, 0.0), sum(own[0].values())) if own else (0.0, 0.0)
-        total = self.total - self.demonym_total - own_total
-        votes = self.countries.get(iso2, 0.0) - self.by_demonyms.get(iso2, 0.0) - own_votes
+        votes, total = self.countries.get(iso2, 0.0) - own_votes, self.total - own_total
+        if names_only:
+            votes, total = votes - self.by_demonyms.get(iso2, 0.0), total - self.demonym_total
         return votes / total if total > 1e-9 else 0.0
 
     def in_admin1(self, place: GazPlace, exclude: str = "") -> bool:
@@ -1912,7 +1908,9 @@ def _foreign_namesake(place: GazPlace, key: str, context: _Context, candidates: 
         return False
     # other place names must point elsewhere: "Turkish forces shelled Tell Abiad" says whose forces, and Tell
     # Abiad, which has no namesake, stays in Syria
-    others = (context.name_share(c, exclude=key) for c in context.countries if c != place.country_iso2)
+    others = (
+        context.country_share(c, exclude=key, names_only=True) for c in context.countries if c != place.country_iso2
+    )
     return max(others, default=0.0) >= FOREIGN_CONTEXT_SHARE
 
 
